@@ -1,0 +1,51 @@
+// Parses argv with yargs into one command. Anything wrong with the invocation becomes a
+// config_error naming the command or flag, never a usage dump on stdout.
+import yargs from 'yargs';
+import { configError } from './errors.js';
+
+export type Command =
+  | { command: 'spec' }
+  | { command: 'check'; config: string }
+  | { command: 'discover'; config: string }
+  | { command: 'read'; config: string; catalog: string; state?: string }
+  | { command: 'help'; text: string }
+  | { command: 'version' };
+
+const COMMANDS = ['spec', 'check', 'discover', 'read'];
+
+export async function parseArgs(argv: string[], name: string, version: string): Promise<Command> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (argv.includes('--version') && !first) return { command: 'version' };
+  const parser = yargs(argv)
+    .scriptName(name)
+    .usage(`${name} ${version}: an Airbyte-protocol source\n\nUsage: $0 <command> [options]`)
+    .command('spec', 'Print the connector specification')
+    .command('check', 'Test the config against the service', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }))
+    .command('discover', 'Print the catalog of streams', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }))
+    .command('read', 'Read records', (y) =>
+      y
+        .option('config', { type: 'string', demandOption: true, describe: 'config JSON file' })
+        .option('catalog', { type: 'string', demandOption: true, describe: 'configured catalog JSON file' })
+        .option('state', { type: 'string', describe: 'state JSON file from a previous read' }),
+    )
+    .strictCommands()
+    .version(false)
+    .help(false)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw configError(`${err?.message ?? msg}. Run '${name} --help' for usage.`);
+    });
+  if (argv.includes('--help') || argv.includes('-h')) return { command: 'help', text: await parser.getHelp() };
+  if (!first) throw configError(`No command given. Use one of: ${COMMANDS.join(', ')}.`);
+  if (!COMMANDS.includes(first)) throw configError(`Unknown command '${first}'. Use one of: ${COMMANDS.join(', ')}.`);
+  const args = (await parser.parseAsync()) as { _: (string | number)[]; config?: string; catalog?: string; state?: string };
+  switch (first) {
+    case 'spec':
+      return { command: 'spec' };
+    case 'check':
+    case 'discover':
+      return { command: first, config: String(args.config) };
+    default:
+      return { command: 'read', config: String(args.config), catalog: String(args.catalog), state: args.state };
+  }
+}

@@ -1,0 +1,34 @@
+// One small errors module: every failure the kit reports carries an Airbyte failure type and a message
+// a person can act on. Anything else that escapes is a system_error.
+import type { FailureType } from './protocol.js';
+
+export class ConnectorError extends Error {
+  readonly failureType: FailureType;
+  readonly internal?: string;
+  constructor(message: string, opts: { failureType?: FailureType; internal?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'ConnectorError';
+    this.failureType = opts.failureType ?? 'system_error';
+    this.internal = opts.internal;
+  }
+}
+
+export const configError = (message: string, cause?: unknown): ConnectorError =>
+  new ConnectorError(message, { failureType: 'config_error', cause });
+export const transientError = (message: string, cause?: unknown): ConnectorError =>
+  new ConnectorError(message, { failureType: 'transient_error', cause });
+export const systemError = (message: string, cause?: unknown): ConnectorError =>
+  new ConnectorError(message, { failureType: 'system_error', cause });
+
+export function failureTypeOf(err: unknown): FailureType {
+  return err instanceof ConnectorError ? err.failureType : 'system_error';
+}
+
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+export function stackOf(err: unknown): string | undefined {
+  return err instanceof Error ? err.stack : undefined;
+}

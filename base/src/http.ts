@@ -1,0 +1,223 @@
+// The HTTP client every REST connector shares: axios underneath, with keep-alive agents, pacing,
+// retries with backoff and jitter, server-directed waits, auth renewal on 401, and errors that say
+// what to fix. Connectors never write retry code.
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import { ConnectorError, configError, transientError, systemError } from './errors.js';
+import { backoffMs, decide, serverWaitMs, sleep } from './retry.js';
+import { RateLimiter, type RateLimit } from './ratelimit.js';
+import type { Logger } from './log.js';
+
+export interface HttpAuth {
+  /** Headers to send; called before every attempt so renewed tokens are picked up. */
+  headers(): Promise<Record<string, string>> | Record<string, string>;
+  /** Renews the credential after a 401; the request is then tried once more. */
+  refresh?(): Promise<void>;
+  /** How to name the credential in an error, e.g. "API key (api_key)". */
+  credential?: string;
+}
+
+export interface HttpOptions {
+  baseURL?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** Retries after the first attempt. */
+  retries?: number;
+  /** Base of the exponential backoff. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Cap on the total time spent waiting between attempts of one request. */
+  maxWaitMs?: number;
+  rateLimit?: RateLimit;
+  auth?: HttpAuth;
+  log?: Logger;
+}
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
+  path: string;
+  params?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string>;
+  body?: string;
+  /** 'json' (default) parses and validates the body; 'text' returns it as a string. */
+  expect?: 'json' | 'text';
+  /** false for requests that must not carry the auth headers (the token request itself). */
+  auth?: boolean;
+}
+
+export interface HttpResponse<T> { status: number; headers: Record<string, string>; data: T }
+
+const envNumber = (name: string): number | undefined => {
+  const v = process.env[name];
+  return v && /^\d+$/.test(v) ? Number(v) : undefined;
+};
+
+export class HttpClient {
+  private readonly axios: AxiosInstance;
+  private readonly limiter: RateLimiter;
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+  private readonly opts: Required<Pick<HttpOptions, 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'maxWaitMs' | 'timeoutMs'>> & HttpOptions;
+
+  constructor(options: HttpOptions = {}) {
+    this.opts = {
+      retries: options.retries ?? 5,
+      // CONKIT_RETRY_BASE_MS lets fault tests run the real retry path without waiting seconds.
+      backoffBaseMs: options.backoffBaseMs ?? envNumber('CONKIT_RETRY_BASE_MS') ?? 1000,
+      backoffMaxMs: options.backoffMaxMs ?? 60_000,
+      maxWaitMs: options.maxWaitMs ?? 10 * 60_000,
+      timeoutMs: options.timeoutMs ?? 60_000,
+      ...options,
+    };
+    this.limiter = new RateLimiter(options.rateLimit);
+    this.axios = axios.create({
+      baseURL: options.baseURL,
+      timeout: this.opts.timeoutMs,
+      headers: options.headers,
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      responseType: 'text',
+      transformResponse: [(d: unknown) => d],
+      validateStatus: () => true,
+      maxRedirects: 5,
+      proxy: false,
+    });
+  }
+
+  get<T = unknown>(path: string, opts: Omit<HttpRequest, 'path' | 'method'> = {}): Promise<HttpResponse<T>> {
+    return this.request<T>({ ...opts, path, method: 'GET' });
+  }
+
+  post<T = unknown>(path: string, opts: Omit<HttpRequest, 'path' | 'method'> = {}): Promise<HttpResponse<T>> {
+    return this.request<T>({ ...opts, path, method: 'POST' });
+  }
+
+  async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const what = `${req.method ?? 'GET'} ${req.path}`;
+    let waited = 0;
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      await this.limiter.take();
+      let res: AxiosResponse<string> | undefined;
+      let problem: string;
+      let serverWait: number | undefined;
+      try {
+        res = await this.send(req);
+        this.limiter.observe(res.headers as Record<string, unknown>);
+        const decision = decide(res.status);
+        if (decision.action === 'success') {
+          const parsed = this.parse<T>(req, res);
+          if (parsed.ok) return { status: res.status, headers: plainHeaders(res.headers), data: parsed.value };
+          problem = `${what} returned a body that is not valid JSON (${parsed.reason})`;
+        } else if (decision.action === 'refresh_auth' && req.auth !== false && this.opts.auth?.refresh && !refreshed) {
+          refreshed = true;
+          this.opts.log?.info(`${what} answered 401; renewing the credential and trying again`);
+          await this.opts.auth.refresh();
+          attempt--;
+          continue;
+        } else if (decision.action !== 'retry') {
+          throw this.statusError(what, res);
+        } else {
+          problem = `${what} answered HTTP ${res.status}`;
+          serverWait = serverWaitMs(res.headers as Record<string, unknown>);
+        }
+      } catch (err) {
+        if (err instanceof ConnectorError) throw err;
+        if (isAxiosError(err) && err.code === 'ERR_INVALID_URL') {
+          throw configError(`The URL '${this.opts.baseURL ?? ''}${req.path}' is not valid. Check the base URL / endpoint in the config.`, err);
+        }
+        problem = `${what} failed: ${describeNetworkError(err)}`;
+      }
+      if (attempt > this.opts.retries) {
+        throw transientError(`${problem}; gave up after ${attempt} attempts. The service may be down or rate limiting; run the sync again later.`);
+      }
+      const delay = serverWait ?? backoffMs(attempt, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+      if (waited + delay > this.opts.maxWaitMs) {
+        throw transientError(`${problem}; stopped retrying after waiting ${Math.round(waited / 1000)} s in total (limit ${Math.round(this.opts.maxWaitMs / 1000)} s). Run the sync again later.`);
+      }
+      this.opts.log?.warn(`${problem}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${this.opts.retries + 1}${serverWait !== undefined ? ', as the server asked' : ''})`);
+      waited += delay;
+      await sleep(delay);
+    }
+  }
+
+  private async send(req: HttpRequest): Promise<AxiosResponse<string>> {
+    const headers: Record<string, string> = { ...(req.headers ?? {}) };
+    if (req.auth !== false && this.opts.auth) Object.assign(headers, await this.opts.auth.headers());
+    let data: string | undefined = req.body;
+    if (req.form) {
+      data = new URLSearchParams(req.form).toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    } else if (req.json !== undefined) {
+      data = JSON.stringify(req.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    if ((req.expect ?? 'json') === 'json') headers.accept ??= 'application/json';
+    return this.axios.request<string>({ method: req.method ?? 'GET', url: req.path, params: cleanParams(req.params), headers, data });
+  }
+
+  private parse<T>(req: HttpRequest, res: AxiosResponse<string>): { ok: true; value: T } | { ok: false; reason: string } {
+    if (req.expect === 'text') return { ok: true, value: res.data as unknown as T };
+    const body = res.data ?? '';
+    if (body.trim() === '') return { ok: true, value: null as T };
+    try {
+      return { ok: true, value: JSON.parse(body) as T };
+    } catch (e) {
+      return { ok: false, reason: `${(e as Error).message}; ${body.length} bytes, possibly truncated` };
+    }
+  }
+
+  private statusError(what: string, res: AxiosResponse<string>): ConnectorError {
+    const reason = excerpt(res.data);
+    if (res.status === 401 || res.status === 403) {
+      const cred = this.opts.auth?.credential ?? 'credentials';
+      return configError(
+        `The service rejected the ${cred} (HTTP ${res.status}${reason ? `: ${reason}` : ''}). Check the ${cred} in the config${res.status === 403 ? ' and the permissions of the account' : ''}.`,
+      );
+    }
+    if (res.status === 404) return systemError(`${what} answered HTTP 404 Not Found${reason ? `: ${reason}` : ''}. Check the base URL in the config.`);
+    return systemError(`${what} answered HTTP ${res.status}${reason ? `: ${reason}` : ''}.`);
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+export function createHttpClient(options: HttpOptions = {}): HttpClient {
+  return new HttpClient(options);
+}
+
+function cleanParams(params: HttpRequest['params']): Record<string, string | number | boolean> | undefined {
+  if (!params) return undefined;
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function plainHeaders(h: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((h ?? {}) as Record<string, unknown>)) if (v !== undefined) out[k.toLowerCase()] = String(v);
+  return out;
+}
+
+function excerpt(body: unknown): string {
+  const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 300 ? `${oneLine.slice(0, 300)}...` : oneLine;
+}
+
+function describeNetworkError(err: unknown): string {
+  if (isAxiosError(err)) {
+    const code = err.code ?? (err.cause as { code?: string } | undefined)?.code;
+    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return `timed out (${code})`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host not found (${code}); check the base URL`;
+    if (code === 'ECONNREFUSED') return 'connection refused; check the base URL and that the service is up';
+    return `${err.message}${code ? ` (${code})` : ''}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,53 @@
+// Paginators: how to ask for the next page and when to stop. Each one stops on a short or empty
+// page, and the cursor paginator refuses to ask for the same token twice (endless-read guard).
+import { systemError } from './errors.js';
+
+export type PageToken = string | number;
+
+export interface PageInfo { body: unknown; headers: Record<string, string>; records: unknown[]; token: PageToken | undefined }
+
+export interface Paginator {
+  first(): PageToken | undefined;
+  next(page: PageInfo): PageToken | undefined;
+}
+
+/** page=1,2,3... until a page has fewer than `size` records, or `max` pages. */
+export function pageNumber(opts: { first?: number; size: number; max?: number }): Paginator {
+  const first = opts.first ?? 1;
+  return {
+    first: () => first,
+    next: ({ records, token }) => {
+      const page = Number(token ?? first);
+      if (records.length < opts.size) return undefined;
+      if (opts.max !== undefined && page >= opts.max) return undefined;
+      return page + 1;
+    },
+  };
+}
+
+/** offset=0,limit,2*limit... until a page has fewer than `limit` records. */
+export function offsetPaging(opts: { limit: number }): Paginator {
+  return {
+    first: () => 0,
+    next: ({ records, token }) => (records.length < opts.limit ? undefined : Number(token ?? 0) + records.length),
+  };
+}
+
+/** A next-page token read from the body or headers; stops when there is none. */
+export function cursorPaging(opts: { next: (body: unknown, headers: Record<string, string>) => string | undefined | null }): Paginator {
+  const seen = new Set<string>();
+  return {
+    first: () => undefined,
+    next: ({ body, headers }) => {
+      const token = opts.next(body, headers);
+      if (token === undefined || token === null || token === '') return undefined;
+      if (seen.has(token)) throw systemError(`The service returned the page token '${token}' twice; stopping to avoid an endless read.`);
+      seen.add(token);
+      return token;
+    },
+  };
+}
+
+export function noPaging(): Paginator {
+  return { first: () => undefined, next: () => undefined };
+}

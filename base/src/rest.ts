@@ -1,0 +1,45 @@
+// A REST stream as data: which request to send for a slice and page, where the records are in
+// the body, how to page, and how to shape a record. The kit runs the loop.
+import type { JsonObject } from './protocol.js';
+import type { StreamContext, StreamDef } from './stream.js';
+import { defineStream } from './stream.js';
+import type { HttpRequest } from './http.js';
+import type { PageToken, Paginator } from './paginate.js';
+import { noPaging } from './paginate.js';
+
+export interface RequestArgs<C, S> { config: C; slice: S; page: PageToken | undefined; ctx: StreamContext<C> }
+
+export interface RestStreamDef<C, S> extends Omit<StreamDef<C, S>, 'read'> {
+  request: (args: RequestArgs<C, S>) => HttpRequest;
+  /** A fresh paginator per slice (built from the config, e.g. for a configurable page size). */
+  paginate?: (config: C) => Paginator;
+  /** Where the records are in a response body (default: the body is the array). */
+  records?: (body: unknown) => unknown[];
+  /** Shapes one raw record; return undefined to drop it. */
+  map?: (raw: JsonObject, ctx: StreamContext<C>, slice: S) => JsonObject | undefined;
+  /** Hard cap on pages per slice: a guard against services that never stop. */
+  maxPages?: number;
+}
+
+const asArray = (body: unknown): unknown[] => (Array.isArray(body) ? body : body === null || body === undefined ? [] : [body]);
+
+export function restStream<C, S = undefined>(def: RestStreamDef<C, S>): StreamDef<C, S> {
+  const { request, paginate, records, map, maxPages, ...rest } = def;
+  return defineStream<C, S>({
+    ...rest,
+    read: async function* (ctx, slice) {
+      const paginator = paginate ? paginate(ctx.config) : noPaging();
+      let token = paginator.first();
+      for (let pages = 1; ; pages++) {
+        const res = await ctx.http.request(request({ config: ctx.config, slice, page: token, ctx }));
+        const rows = (records ?? asArray)(res.data);
+        for (const raw of rows) {
+          const rec = map ? map(raw as JsonObject, ctx, slice) : (raw as JsonObject);
+          if (rec) yield rec;
+        }
+        token = paginator.next({ body: res.data, headers: res.headers, records: rows, token });
+        if (token === undefined || (maxPages !== undefined && pages >= maxPages)) return;
+      }
+    },
+  });
+}

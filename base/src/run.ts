@@ -1,0 +1,174 @@
+// runSource(): the process around a connector. It owns stdout, masks every line, routes stray
+// console output into LOG messages, and guarantees: exit 0 when the command completed, otherwise a
+// TRACE ERROR and exit 1.
+import type { Source } from './source.js';
+import { streamsOf, type CheckContext } from './source.js';
+import { messages, type JsonObject } from './protocol.js';
+import { OutputWriter } from './output.js';
+import { SecretMasker, maskerFor } from './secrets.js';
+import { createLogger, logLevelFromEnv, type Logger } from './log.js';
+import { parseArgs, type Command } from './cli.js';
+import { checkConfig } from './config.js';
+import { checkCatalog, parseState, readJsonFile } from './inputs.js';
+import { ConnectorError, configError, failureTypeOf, messageOf, stackOf } from './errors.js';
+import { HttpClient } from './http.js';
+import { readStream } from './read.js';
+import type { StreamContext } from './stream.js';
+
+export interface RunOptions { stdout?: NodeJS.WritableStream; exit?: boolean }
+
+export async function runSource<C>(source: Source<C>, argv: string[], opts: RunOptions = {}): Promise<number> {
+  const masker = new SecretMasker();
+  const out = new OutputWriter((opts.stdout ?? process.stdout) as never, masker);
+  const log = createLogger(out, logLevelFromEnv());
+  const restore = guardProcess(out, masker, log);
+  let code = 0;
+  let http: HttpClient | undefined;
+  try {
+    const cmd = await parseArgs(argv, source.name, source.version);
+    http = await execute(source, cmd, out, log, masker);
+  } catch (err) {
+    code = 1;
+    const failure = err instanceof ConnectorError ? err.failureType : 'system_error';
+    const prefix = failure === 'config_error' ? '' : `${source.name} failed: `;
+    // A config problem is the user's to fix: one sentence, no stack trace.
+    const stack = failure === 'config_error' ? undefined : stackOf(err);
+    await out.write(messages.error(`${prefix}${messageOf(err)}`, failure, { stack, internal: (err as ConnectorError).internal }));
+  } finally {
+    http?.close();
+    await out.flush();
+    restore();
+  }
+  if (opts.exit !== false) process.exit(code);
+  return code;
+}
+
+async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, log: Logger, masker: SecretMasker): Promise<HttpClient | undefined> {
+  if (cmd.command === 'help') {
+    process.stderr.write(cmd.text + '\n');
+    return undefined;
+  }
+  if (cmd.command === 'version') {
+    process.stderr.write(`${source.name} ${source.version}\n`);
+    return undefined;
+  }
+  if (cmd.command === 'spec') {
+    await out.write(messages.spec(source.spec));
+    return undefined;
+  }
+  const schema = source.spec.connectionSpecification;
+  const raw = await readJsonFile(cmd.config, '--config');
+  // Mask before validating: a config error must not echo a secret it is about to describe.
+  maskerFor(schema, raw, masker);
+  if (cmd.command === 'check') {
+    const config = (() => {
+      try {
+        const c = checkConfig<C>(schema, raw);
+        source.validate?.(c);
+        return c;
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    if (config instanceof Error) {
+      await out.write(messages.connectionStatus('FAILED', messageOf(config)));
+      return undefined;
+    }
+    const http = new HttpClient({ log, ...(source.http?.(config, { log, secrets: masker }) ?? {}) });
+    const ctx: CheckContext<C> = { config, http, log, secrets: masker, streams: streamsOf(source, config) };
+    try {
+      const failure = await source.check(ctx);
+      await out.write(typeof failure === 'string' ? messages.connectionStatus('FAILED', failure) : messages.connectionStatus('SUCCEEDED'));
+    } catch (e) {
+      log.debug(`check failed: ${stackOf(e) ?? messageOf(e)}`);
+      await out.write(messages.connectionStatus('FAILED', messageOf(e)));
+    }
+    return http;
+  }
+  const config = checkConfig<C>(schema, raw);
+  source.validate?.(config);
+  if (cmd.command === 'discover') {
+    await out.write(messages.catalog(source.catalog(config)));
+    return undefined;
+  }
+  const catalog = checkCatalog(await readJsonFile(cmd.catalog, '--catalog'));
+  const states = cmd.state ? parseState(await readJsonFile(cmd.state, '--state')) : new Map<string, JsonObject>();
+  const defs = new Map(streamsOf(source, config).map((s) => [s.name, s]));
+  for (const cs of catalog.streams) {
+    const def = defs.get(cs.stream.name);
+    if (!def) throw configError(`The catalog names stream '${cs.stream.name}', which ${source.name} does not have. Its streams are: ${[...defs.keys()].join(', ')}. Run discover and select from its catalog.`);
+    if (cs.sync_mode === 'incremental' && !def.cursorField) throw configError(`Stream '${def.name}' supports only full_refresh; change its sync_mode in the catalog.`);
+  }
+  for (const name of states.keys()) if (!defs.has(name)) log.info(`Ignoring state for stream '${name}', which this source does not have.`);
+  const http = new HttpClient({ log, ...(source.http?.(config, { log, secrets: masker }) ?? {}) });
+  const selected = new Set(catalog.streams.map((s) => s.stream.name));
+  const startedAt = new Date();
+  const abort = new AbortController();
+  const failed: string[] = [];
+  for (const cs of catalog.streams) {
+    const def = defs.get(cs.stream.name)!;
+    const state = cs.sync_mode === 'incremental' ? states.get(def.name) : undefined;
+    const field = cs.cursor_field?.[0] ?? def.cursorField;
+    const ctx: StreamContext<C> = {
+      config, stream: def.name, syncMode: cs.sync_mode, state, http, log, secrets: masker, startedAt, signal: abort.signal,
+      cursor: { start: (fallback) => (field && state && (typeof state[field] === 'string' || typeof state[field] === 'number') ? (state[field] as string | number) : fallback) },
+      isSelected: (name) => selected.has(name),
+    };
+    const result = await readStream(def, cs, ctx, out, log);
+    if (!result.ok) {
+      if (failureTypeOf(result.error) === 'config_error') throw configErrorAfterStream(result.error, def.name);
+      failed.push(def.name);
+    }
+  }
+  if (failed.length) {
+    throw new ConnectorError(`${failed.length} of ${catalog.streams.length} streams did not complete: ${failed.join(', ')}. Their last STATE is valid; run the sync again to resume.`, { failureType: 'transient_error' });
+  }
+  return http;
+}
+
+function configErrorAfterStream(err: unknown, stream: string): ConnectorError {
+  return new ConnectorError(`Stopped the read at stream '${stream}': ${messageOf(err)}`, { failureType: 'config_error', cause: err });
+}
+
+/** Keeps stdout protocol-only and stderr masked, whatever a library prints or throws. */
+function guardProcess(out: OutputWriter, masker: SecretMasker, log: Logger): () => void {
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+  const fmt = (args: unknown[]): string => args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.stack ?? a.message : safeJson(a))).join(' ');
+  console.log = (...a: unknown[]) => log.info(fmt(a));
+  console.info = (...a: unknown[]) => log.info(fmt(a));
+  console.debug = (...a: unknown[]) => log.debug(fmt(a));
+  console.warn = (...a: unknown[]) => log.warn(fmt(a));
+  console.error = (...a: unknown[]) => log.error(fmt(a));
+  const stderrWrite = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+    stderrWrite(masker.mask(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')), ...(rest as []))) as typeof process.stderr.write;
+  const onFatal = (err: unknown): void => {
+    void out.write(messages.error(`Unexpected failure: ${messageOf(err)}`, failureTypeOf(err), { stack: stackOf(err) }));
+    void out.flush().then(() => process.exit(1));
+  };
+  const onTerm = (sig: NodeJS.Signals): void => {
+    void out.write(messages.error(`Stopped by ${sig} before the read finished; run the sync again to resume from the last STATE.`, 'transient_error'));
+    void out.flush().then(() => process.exit(sig === 'SIGTERM' ? 143 : 130));
+  };
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onTerm);
+  process.stdout.on('error', () => process.exit(1)); // the consumer went away (EPIPE)
+  return () => {
+    Object.assign(console, saved);
+    process.stderr.write = stderrWrite as typeof process.stderr.write;
+    process.off('uncaughtException', onFatal);
+    process.off('unhandledRejection', onFatal);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onTerm);
+  };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}

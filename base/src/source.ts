@@ -1,0 +1,55 @@
+// defineSource(): a connector is its spec, a check and its streams. runSource() turns argv into one
+// of spec | check | discover | read and guarantees the protocol rules around it: only protocol
+// messages on stdout, secrets masked everywhere, a TRACE ERROR before any non-zero exit.
+import type { AirbyteStream, ConnectorSpecification, JsonObject, SyncMode } from './protocol.js';
+import { messages } from './protocol.js';
+import type { AnyStreamDef, StreamContext } from './stream.js';
+import { normalizePrimaryKey } from './stream.js';
+import { HttpClient, type HttpOptions } from './http.js';
+import type { Logger } from './log.js';
+import type { SecretMasker } from './secrets.js';
+
+export interface CheckContext<C> { config: C; http: HttpClient; log: Logger; secrets: SecretMasker; streams: AnyStreamDef<C>[] }
+
+export interface SourceDef<C> {
+  name: string;
+  version: string;
+  spec: ConnectorSpecification;
+  /** HTTP client settings derived from the config (base URL, auth, the vendor's rate limit). */
+  http?: (config: C, ctx: { log: Logger; secrets: SecretMasker }) => HttpOptions;
+  /** Extra config rules beyond the JSON schema; throw configError(...) naming the field. */
+  validate?: (config: C) => void;
+  /** Throw (or return a string) to report FAILED with that reason. */
+  check: (ctx: CheckContext<C>) => Promise<void | string>;
+  streams: AnyStreamDef<C>[] | ((config: C) => AnyStreamDef<C>[]);
+}
+
+export interface Source<C> extends SourceDef<C> {
+  catalog(config: C): { streams: AirbyteStream[] };
+}
+
+export function defineSource<C>(def: SourceDef<C>): Source<C> {
+  return {
+    ...def,
+    catalog: (config) => ({ streams: streamsOf(def, config).map(toAirbyteStream) }),
+  };
+}
+
+export function streamsOf<C>(def: SourceDef<C>, config: C): AnyStreamDef<C>[] {
+  return typeof def.streams === 'function' ? def.streams(config) : def.streams;
+}
+
+export function toAirbyteStream<C>(s: AnyStreamDef<C>): AirbyteStream {
+  const modes: SyncMode[] = s.cursorField ? ['full_refresh', 'incremental'] : ['full_refresh'];
+  return {
+    name: s.name,
+    json_schema: s.schema,
+    supported_sync_modes: modes,
+    source_defined_cursor: s.cursorField ? true : undefined,
+    default_cursor_field: s.cursorField ? [s.cursorField] : undefined,
+    source_defined_primary_key: normalizePrimaryKey(s.primaryKey),
+    is_resumable: s.cursorField ? true : undefined,
+  };
+}
+
+export type { StreamContext, JsonObject };

@@ -1,0 +1,71 @@
+// The stream contract: a stream is a plain object declaring what it is (name, schema, keys, cursor)
+// and an async generator of records. Counting, state, status traces and errors belong to the kit.
+import type { JsonObject, JsonSchema, SyncMode } from './protocol.js';
+import type { Logger } from './log.js';
+import type { SecretMasker } from './secrets.js';
+import type { HttpClient } from './http.js';
+
+/** An explicit state a stream hands to the kit; the kit emits it once the records before it are out. */
+export class Checkpoint {
+  constructor(readonly state: JsonObject) {}
+}
+export const checkpoint = (state: JsonObject): Checkpoint => new Checkpoint(state);
+
+export interface CursorTracker {
+  /** The lower bound for this run: the previous state's cursor value, else the fallback. */
+  start<T extends string | number | undefined>(fallback: T): string | number | T;
+}
+
+export interface StreamContext<C> {
+  readonly config: C;
+  readonly stream: string;
+  readonly syncMode: SyncMode;
+  /** This stream's previous stream_state (undefined on a first or full-refresh run). */
+  readonly state: JsonObject | undefined;
+  readonly http: HttpClient;
+  readonly log: Logger;
+  readonly secrets: SecretMasker;
+  readonly startedAt: Date;
+  readonly cursor: CursorTracker;
+  readonly signal: AbortSignal;
+  /** Whether another stream of the source is selected in the catalog (to skip work nobody asked for). */
+  isSelected(stream: string): boolean;
+}
+
+export type StreamItem = JsonObject | Checkpoint;
+
+export interface StreamDef<C, S = undefined> {
+  name: string;
+  schema: JsonSchema;
+  /** ['id'] for a single key, or [['MsgID'], ['EmailAddress']] for a composite one. */
+  primaryKey: string[] | string[][];
+  /** Presence makes the stream incremental. */
+  cursorField?: string;
+  /**
+   * 'cursor' (default with cursorField): the kit keeps { [cursorField]: max seen } as state.
+   * 'manual': the stream yields checkpoint(state) itself and the kit emits exactly those.
+   */
+  stateMode?: 'cursor' | 'manual';
+  /** Records arrive in cursor order, so a checkpoint in the middle of a slice is safe. */
+  sorted?: boolean;
+  /** Checkpoint at least every N records (default 10,000) when that is safe. */
+  checkpointEvery?: number;
+  slices?: (ctx: StreamContext<C>) => AsyncIterable<S> | Iterable<S>;
+  read: (ctx: StreamContext<C>, slice: S) => AsyncIterable<StreamItem>;
+  /** Total record count when the API tells it up front; emitted as an ESTIMATE trace. */
+  estimate?: (ctx: StreamContext<C>) => Promise<number | undefined>;
+}
+
+// Streams of one source have different slice types; the source holds them without knowing which.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStreamDef<C> = StreamDef<C, any>;
+
+export function defineStream<C, S = undefined>(def: StreamDef<C, S>): StreamDef<C, S> {
+  if (!def.name) throw new Error('defineStream: name is required');
+  return def;
+}
+
+export function normalizePrimaryKey(pk: string[] | string[][]): string[][] {
+  if (pk.length === 0) return [];
+  return Array.isArray(pk[0]) ? (pk as string[][]) : (pk as string[]).map((k) => [k]);
+}

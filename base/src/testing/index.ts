@@ -1,0 +1,3 @@
+export { validateMessage, compileRecordSchema, protocolDir } from './protocol-schema.js';
+export { runConnector, ofType, type ConnectorRun, type RunConnectorOptions } from './run-connector.js';
+export { catalogFor } from './catalog.js';
