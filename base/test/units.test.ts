@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { SecretMasker, maskerFor } from '../src/secrets.js';
+import { toIsoUtc, oneYearAgo } from '../src/time.js';
+import { backoffMs, decide, serverWaitMs } from '../src/retry.js';
+import { checkConfig } from '../src/config.js';
+import { parseState, checkCatalog } from '../src/inputs.js';
+import { cursorPaging, offsetPaging, pageNumber } from '../src/paginate.js';
+import { dateWindows } from '../src/windows.js';
+import { MaxCursor, compareCursor } from '../src/cursor.js';
+import { validateMessage, compileRecordSchema } from '../src/testing/index.js';
+import { messages } from '../src/protocol.js';
+
+describe('SecretMasker', () => {
+  it('masks the raw, URL-encoded, base64 and JSON-escaped forms', () => {
+    const m = new SecretMasker();
+    m.add('p@ss w"rd/+');
+    const line = JSON.stringify({ a: 'p@ss w"rd/+', b: encodeURIComponent('p@ss w"rd/+'), c: Buffer.from('p@ss w"rd/+').toString('base64') });
+    expect(m.mask(line)).toBe('{"a":"****","b":"****","c":"****"}');
+  });
+  it('ignores empty and one-character secrets instead of masking everything', () => {
+    const m = new SecretMasker();
+    m.add('');
+    m.add('a');
+    expect(m.mask('a banana')).toBe('a banana');
+  });
+  it('collects airbyte_secret values from nested objects and oneOf branches', () => {
+    const spec = { type: 'object', properties: { export: { type: 'object', properties: { key: { type: 'string', airbyte_secret: true } } }, auth: { oneOf: [{ properties: { token: { airbyte_secret: true } } }] } } };
+    const m = maskerFor(spec, { export: { key: 'nested-secret' }, auth: { token: 'branch-secret' } });
+    expect(m.mask('nested-secret branch-secret')).toBe('**** ****');
+  });
+});
+
+describe('time', () => {
+  it('turns vendor timestamps into ISO UTC whatever the local zone', () => {
+    expect(toIsoUtc('2016-12-16 09:05:00 -0800')).toBe('2016-12-16T17:05:00.000Z');
+    expect(toIsoUtc('2016-12-16T09:05:00+05:30')).toBe('2016-12-16T03:35:00.000Z');
+    expect(toIsoUtc('2020-09-22 10:00:00')).toBe('2020-09-22T10:00:00.000Z'); // naive = UTC, not local
+    expect(toIsoUtc('2020-09-22')).toBe('2020-09-22T00:00:00.000Z');
+    expect(toIsoUtc(1481907900)).toBe('2016-12-16T17:05:00.000Z');
+    expect(toIsoUtc('not a date')).toBeNull();
+    expect(oneYearAgo(new Date('2024-02-29T12:00:00Z')).toISOString()).toBe('2023-03-01T12:00:00.000Z');
+  });
+});
+
+describe('retry policy', () => {
+  it('maps statuses to actions', () => {
+    expect(decide(200).action).toBe('success');
+    expect(decide(429)).toEqual({ action: 'retry', failureType: 'transient_error' });
+    expect(decide(503).action).toBe('retry');
+    expect(decide(408).action).toBe('retry');
+    expect(decide(401).action).toBe('refresh_auth');
+    expect(decide(403)).toEqual({ action: 'fail', failureType: 'config_error' });
+    expect(decide(400)).toEqual({ action: 'fail', failureType: 'system_error' });
+  });
+  it('reads Retry-After and the rate-limit reset headers', () => {
+    const now = Date.UTC(2024, 0, 1);
+    expect(serverWaitMs({ 'retry-after': '2' }, now)).toBe(2000);
+    expect(serverWaitMs({ 'retry-after': new Date(now + 5000).toUTCString() }, now)).toBe(5000);
+    expect(serverWaitMs({ 'x-rate-limit-reset': String(now / 1000 + 30) }, now)).toBe(30_000);
+    expect(serverWaitMs({ 'ratelimit-reset': '7' }, now)).toBe(7000);
+    expect(serverWaitMs({}, now)).toBeUndefined();
+  });
+  it('backs off exponentially with jitter, capped', () => {
+    expect(backoffMs(1, 1000, 60_000, () => 0)).toBe(500);
+    expect(backoffMs(3, 1000, 60_000, () => 1)).toBe(4000);
+    expect(backoffMs(20, 1000, 60_000, () => 1)).toBe(60_000);
+  });
+});
+
+describe('config checking', () => {
+  const schema = { type: 'object', required: ['key'], properties: { key: { type: 'string', title: 'Key' }, region: { type: 'string', default: 'us-east-1' }, when: { type: 'string', format: 'date' } } };
+  it('applies defaults', () => expect(checkConfig(schema, { key: 'k' })).toEqual({ key: 'k', region: 'us-east-1' }));
+  it('names the field and the fix', () => {
+    expect(() => checkConfig(schema, {})).toThrow("Config field 'key' (Key) is required but missing. Add it to the config.");
+    expect(() => checkConfig(schema, { key: 1 })).toThrow(/'key' \(Key\) must be of type string/);
+    expect(() => checkConfig(schema, { key: 'k', when: '2020-22-09' })).toThrow(/'when' must be a valid date/);
+    expect(() => checkConfig(schema, [])).toThrow(/must be a JSON object/);
+  });
+});
+
+describe('inputs', () => {
+  it('reads per-stream, global and legacy state', () => {
+    const perStream = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'a' }, stream_state: { c: 1 } } }];
+    expect([...parseState(perStream)]).toEqual([['a', { c: 1 }]]);
+    const global = { type: 'GLOBAL', global: { stream_states: [{ stream_descriptor: { name: 'b' }, stream_state: { c: 2 } }] } };
+    expect([...parseState(global)]).toEqual([['b', { c: 2 }]]);
+    expect([...parseState({ a: { c: 3 } })]).toEqual([['a', { c: 3 }]]);
+    expect(() => parseState([{ stream: { stream_descriptor: { name: 'a' }, stream_state: 5 } }])).toThrow(/stream 'a' must be an object/);
+  });
+  it('rejects a catalog with an unknown sync mode', () => {
+    expect(() => checkCatalog({ streams: [{ stream: { name: 'a' }, sync_mode: 'cdc' }] })).toThrow(/sync_mode "cdc"/);
+  });
+});
+
+describe('paginators', () => {
+  const info = (records: number, token: string | number | undefined, body: unknown = {}) => ({ body, headers: {}, records: new Array(records), token });
+  it('page numbers stop on a short page or the max', () => {
+    const p = pageNumber({ size: 50, max: 30 });
+    expect(p.next(info(50, 1))).toBe(2);
+    expect(p.next(info(49, 2))).toBeUndefined();
+    expect(p.next(info(50, 30))).toBeUndefined();
+  });
+  it('offsets advance by what was read', () => expect(offsetPaging({ limit: 250 }).next(info(250, 500))).toBe(750));
+  it('cursor paging refuses a repeated token', () => {
+    const p = cursorPaging({ next: (b) => (b as { next: string }).next });
+    expect(p.next(info(1, undefined, { next: 'abc' }))).toBe('abc');
+    expect(() => p.next(info(1, 'abc', { next: 'abc' }))).toThrow(/twice/);
+  });
+});
+
+describe('windows and cursors', () => {
+  it('slices [from, to) into steps', () => {
+    const w = [...dateWindows({ from: '2024-01-01', to: new Date('2024-01-03T12:00:00Z'), step: { days: 1 } })];
+    expect(w.map((x) => [x.start.toISOString(), x.end.toISOString()])).toEqual([
+      ['2024-01-01T00:00:00.000Z', '2024-01-02T00:00:00.000Z'],
+      ['2024-01-02T00:00:00.000Z', '2024-01-03T00:00:00.000Z'],
+      ['2024-01-03T00:00:00.000Z', '2024-01-03T12:00:00.000Z'],
+    ]);
+  });
+  it('keeps the max cursor and caps it at the sync start', () => {
+    const m = new MaxCursor('2024-01-01T00:00:00Z', new Date('2024-06-01T00:00:00Z'));
+    m.see('2024-03-01T00:00:00-0500');
+    m.see('2024-02-01T00:00:00Z');
+    expect(m.value).toBe('2024-03-01T00:00:00-0500');
+    m.see('2030-01-01T00:00:00Z');
+    expect(m.value).toBe('2024-06-01T00:00:00.000Z');
+    expect(compareCursor(10, 9)).toBeGreaterThan(0);
+  });
+});
+
+describe('protocol validation', () => {
+  it('accepts the kit messages and rejects broken ones', () => {
+    expect(validateMessage(messages.streamState('s', { a: 1 }, 3))).toEqual([]);
+    expect(validateMessage(messages.error('x', 'config_error', { stream: 's' }))).toEqual([]);
+    expect(validateMessage({ type: 'RECORD', record: { stream: 's', data: {} } }).join()).toMatch(/emitted_at/);
+    expect(validateMessage({ type: 'NOPE' }).length).toBeGreaterThan(0);
+  });
+  it('resolves well_known_types in record schemas', () => {
+    const v = compileRecordSchema({ type: 'object', properties: { at: { $ref: 'well_known_types.yaml#/definitions/TimestampWithTimezone' } } });
+    expect(v({ at: '2024-01-01T00:00:00Z' })).toBe(true);
+    expect(v({ at: 5 })).toBe(false);
+  });
+});
