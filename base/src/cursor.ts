@@ -20,21 +20,37 @@ export function cursorOf(record: JsonObject, field: string): CursorValue | undef
   return typeof v === 'string' || typeof v === 'number' ? v : undefined;
 }
 
+/** The largest cursor value seen. Each value is parsed once (this runs for every record). */
 export class MaxCursor {
   value: CursorValue | undefined;
-  constructor(initial: CursorValue | undefined, private readonly cap: Date) {
+  private ms: number | undefined;
+  private readonly capMs: number;
+
+  constructor(initial: CursorValue | undefined, cap: Date) {
     this.value = initial;
+    this.capMs = cap.getTime();
+    this.ms = typeof initial === 'string' ? parseTimestamp(initial)?.getTime() : undefined;
   }
 
   see(v: CursorValue | undefined): void {
     if (v === undefined) return;
-    const capped = this.capped(v);
-    if (this.value === undefined || compareCursor(capped, this.value) > 0) this.value = capped;
-  }
-
-  private capped(v: CursorValue): CursorValue {
-    if (typeof v !== 'string') return v;
-    const d = parseTimestamp(v);
-    return d && d.getTime() > this.cap.getTime() ? this.cap.toISOString() : v;
+    if (typeof v === 'number') {
+      if (this.value === undefined || (typeof this.value === 'number' && v > this.value)) this.value = v;
+      return;
+    }
+    const ms = parseTimestamp(v)?.getTime();
+    if (ms === undefined) {
+      if (this.value === undefined || compareCursor(v, this.value) > 0) this.value = v;
+      return;
+    }
+    if (this.ms !== undefined && ms <= this.ms) return;
+    if (ms > this.capMs) {
+      if (this.ms !== undefined && this.ms >= this.capMs) return;
+      this.ms = this.capMs;
+      this.value = new Date(this.capMs).toISOString();
+      return;
+    }
+    this.ms = ms;
+    this.value = v;
   }
 }

@@ -45,6 +45,8 @@ export async function readStream<C>(
     stated = true;
   };
 
+  // The record line is assembled around JSON.stringify(data): the hot path allocates no envelope.
+  const recordHead = `{"type":"RECORD","record":{"stream":${JSON.stringify(name)},"data":`;
   await out.write(messages.streamStatus(name, 'STARTED'));
   try {
     if (def.estimate) {
@@ -63,11 +65,11 @@ export async function readStream<C>(
           running = true;
           await out.write(messages.streamStatus(name, 'RUNNING'));
         }
-        const pending = out.write(messages.record(name, item));
+        const pending = out.writeLine(`${recordHead}${JSON.stringify(item)},"emitted_at":${Date.now()}}}`);
         if (pending) await pending;
         sinceState++;
         total++;
-        if (field && !manual) max.see(cursorOf(item, field));
+        if (incremental && field && !manual) max.see(cursorOf(item, field));
         if (sinceState >= every && (!incremental || (def.sorted && !manual))) await emitState(currentState());
       }
       if (!running) {

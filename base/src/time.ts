@@ -20,6 +20,12 @@ export function parseTimestamp(value: unknown): Date | undefined {
     return Number.isNaN(d.getTime()) ? undefined : d;
   }
   if (typeof value !== 'string') return undefined;
+  // Fast path for the common case (ISO-8601 with an explicit zone): no regex, one Date.parse.
+  const n = value.length;
+  if (n >= 20 && value[10] === 'T' && (value[n - 1] === 'Z' || value[n - 6] === '+' || value[n - 6] === '-')) {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms)) return new Date(ms);
+  }
   const s = value.trim();
   if (DATE_ONLY.test(s)) return new Date(`${s}T00:00:00Z`);
   const m = VENDOR_OFFSET.exec(s);

@@ -1,6 +1,6 @@
 // The kit end to end: the example connector as a child process against a real local HTTP server.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startExampleServer, type ExampleServer } from './helpers/example-server.js';
+import { startExampleServer, type ExampleServer } from '../src/testing/example-server.js';
 import { catalog, example, protocolProblems, tempJson } from './helpers/run-example.js';
 import { ofType } from '../src/testing/index.js';
 

@@ -2,7 +2,7 @@
 // output writer ignored 'drain', the unread lines would pile up in the connector's heap.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { startExampleServer } from './helpers/example-server.js';
+import { startExampleServer } from '../src/testing/example-server.js';
 import { EXAMPLE, catalog, tempJson } from './helpers/run-example.js';
 import { watchPeakRss } from './helpers/peak-rss.js';
 

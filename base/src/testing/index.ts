@@ -1,3 +1,4 @@
 export { validateMessage, compileRecordSchema, protocolDir } from './protocol-schema.js';
 export { runConnector, ofType, type ConnectorRun, type RunConnectorOptions } from './run-connector.js';
 export { catalogFor } from './catalog.js';
+export { startExampleServer, updatedAt, type ExampleServer, type Fault } from './example-server.js';
