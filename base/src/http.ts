@@ -3,6 +3,7 @@
 // what to fix. Connectors never write retry code.
 import http from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import { ConnectorError, configError, transientError, systemError } from './errors.js';
 import { backoffMs, decide, serverWaitMs, sleep } from './retry.js';
@@ -42,8 +43,8 @@ export interface HttpRequest {
   json?: unknown;
   form?: Record<string, string>;
   body?: string;
-  /** 'json' (default) parses and validates the body; 'text' returns it as a string. */
-  expect?: 'json' | 'text';
+  /** 'json' (default) parses and validates the body; 'text' returns it as a string; 'stream' as bytes (openStream). */
+  expect?: 'json' | 'text' | 'stream';
   /** false for requests that must not carry the auth headers (the token request itself). */
   auth?: boolean;
 }
@@ -144,6 +145,15 @@ export class HttpClient {
     }
   }
 
+  /**
+   * Sends a request and returns the response body as a byte stream once the status is a success;
+   * statuses are retried and reported like request(). Used for bodies too large to hold as one string.
+   */
+  async openStream(req: HttpRequest): Promise<{ status: number; headers: Record<string, string>; body: Readable }> {
+    const res = await this.request<Readable>({ ...req, expect: 'stream' });
+    return res.data as unknown as { status: number; headers: Record<string, string>; body: Readable };
+  }
+
   private async send(req: HttpRequest): Promise<AxiosResponse<string>> {
     const headers: Record<string, string> = { ...(req.headers ?? {}) };
     if (req.auth !== false && this.opts.auth) Object.assign(headers, await this.opts.auth.headers());
@@ -155,12 +165,21 @@ export class HttpClient {
       data = JSON.stringify(req.json);
       headers['content-type'] ??= 'application/json';
     }
-    if ((req.expect ?? 'json') === 'json') headers.accept ??= 'application/json';
-    return this.axios.request<string>({ method: req.method ?? 'GET', url: req.path, params: cleanParams(req.params), headers, data });
+    if ((req.expect ?? 'json') !== 'text') headers.accept ??= 'application/json';
+    const responseType = req.expect === 'stream' ? 'stream' : 'text';
+    const res = await this.axios.request<string>({ method: req.method ?? 'GET', url: req.path, params: cleanParams(req.params), headers, data, responseType });
+    if (responseType === 'stream' && (res.status < 200 || res.status >= 300)) {
+      // error statuses are judged on their text, like any other response
+      const chunks: Buffer[] = [];
+      for await (const c of res.data as unknown as Readable) chunks.push(c as Buffer);
+      res.data = Buffer.concat(chunks).toString('utf8');
+    }
+    return res;
   }
 
   private parse<T>(req: HttpRequest, res: AxiosResponse<string>): { ok: true; value: T } | { ok: false; reason: string } {
     if (req.expect === 'text') return { ok: true, value: res.data as unknown as T };
+    if (req.expect === 'stream') return { ok: true, value: { status: res.status, headers: plainHeaders(res.headers), body: res.data } as unknown as T };
     const body = res.data ?? '';
     if (body.trim() === '') return { ok: true, value: null as T };
     try {

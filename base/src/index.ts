@@ -17,3 +17,4 @@ export * from './cursor.js';
 export * from './source.js';
 export { runSource, type RunOptions } from './run.js';
 export { parseArgs, type Command } from './cli.js';
+export * from './json-array.js';

@@ -81,10 +81,12 @@ describe('example connector', () => {
     expect(ids(run)).toEqual(range(250));
   });
 
-  it('gives up on endless 503s with a transient_error naming the stream, after printing what it read', async () => {
+  it('gives up on endless 503s with a transient_error naming the stream, and still runs the other streams', async () => {
     server.faults.push(...Array.from({ length: 20 }, () => ({ status: 503 })));
-    const run = await example(['read', '--config', config, '--catalog', tempJson('c.json', catalog(['items']))]);
+    const run = await example(['read', '--config', config, '--catalog', tempJson('c.json', catalog(['items', 'events']))]);
     expect(run.code).toBe(1);
+    const statuses = ofType(run, 'TRACE').filter((m) => m.trace.type === 'STREAM_STATUS').map((m) => `${m.trace.stream_status!.stream_descriptor.name}:${m.trace.stream_status!.status}`);
+    expect(statuses).toEqual(['items:STARTED', 'items:INCOMPLETE', 'events:STARTED', 'events:RUNNING', 'events:COMPLETE']);
     const errors = ofType(run, 'TRACE').filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error!);
     expect(errors[0]).toMatchObject({ failure_type: 'transient_error', stream_descriptor: { name: 'items' } });
     expect(errors[0].message).toMatch(/GET \/items answered HTTP 503; gave up after 6 attempts/);
