@@ -98,6 +98,7 @@ export class HttpClient {
 
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const what = `${req.method ?? 'GET'} ${req.path}`;
+    this.checkUrl(req.path);
     let waited = 0;
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
@@ -127,9 +128,6 @@ export class HttpClient {
         }
       } catch (err) {
         if (err instanceof ConnectorError) throw err;
-        if (isAxiosError(err) && err.code === 'ERR_INVALID_URL') {
-          throw configError(`The URL '${this.opts.baseURL ?? ''}${req.path}' is not valid. Check the base URL / endpoint in the config.`, err);
-        }
         problem = `${what} failed: ${describeNetworkError(err)}`;
       }
       if (attempt > this.opts.retries) {
@@ -152,6 +150,23 @@ export class HttpClient {
   async openStream(req: HttpRequest): Promise<{ status: number; headers: Record<string, string>; body: Readable }> {
     const res = await this.request<Readable>({ ...req, expect: 'stream' });
     return res.data as unknown as { status: number; headers: Record<string, string>; body: Readable };
+  }
+
+  private checkedBase = false;
+
+  /** A malformed base URL is the user's to fix; say so before any retry loop starts. */
+  private checkUrl(path: string): void {
+    if (this.checkedBase) return;
+    let url: URL | undefined;
+    try {
+      url = new URL(path, this.opts.baseURL);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol)) {
+      throw configError(`The URL '${this.opts.baseURL ?? ''}${path}' is not a valid http(s) URL. Check the base URL / endpoint in the config.`);
+    }
+    this.checkedBase = true;
   }
 
   private async send(req: HttpRequest): Promise<AxiosResponse<string>> {
