@@ -6,7 +6,7 @@ import { printTable, type Row } from './table.js';
 
 const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const rows: Row[] = [];
-for (const n of sizes) rows.push(await benchExample(n));
+for (const n of sizes) rows.push(...(await benchExample(n)));
 
 console.log(`\nMachine: ${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`);
 console.log(printTable(rows));

@@ -9,8 +9,10 @@ import type { Row } from '../table.js';
 
 const exampleMain = fileURLToPath(new URL('../../../base/test/example/source-example.mjs', import.meta.url));
 const raw = fileURLToPath(new URL('./example-raw.js', import.meta.url));
+const faros = fileURLToPath(new URL('./faros-example.js', import.meta.url));
 
-export async function benchExample(records: number): Promise<Row> {
+/** The kit's example connector, the faros-airbyte-cdk peer, and the raw pipeline, on the same server. */
+export async function benchExample(records: number): Promise<Row[]> {
   const server = await startExampleServer(records);
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const config = join(dir, 'config.json');
@@ -18,10 +20,15 @@ export async function benchExample(records: number): Promise<Row> {
   writeFileSync(config, JSON.stringify({ api_key: 'bench-key', base_url: server.url, page_size: 1000 }));
   writeFileSync(catalog, JSON.stringify({ streams: [{ stream: { name: 'items', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] }));
   try {
-    // alternate the two so machine noise hits both alike
+    // back to back in one run, so machine noise hits all three alike
     const kit = await measure([process.execPath, exampleMain, 'read', '--config', config, '--catalog', catalog]);
     const base = await measure([process.execPath, raw, server.url, '1000']);
-    return { connector: 'source-example', stream: 'items', records: kit.records, kitRps: kit.rps, rawRps: base.rps, peakMb: kit.peakRssMb, note: `raw peak ${base.peakRssMb.toFixed(0)} MB` };
+    const peer = await measure([process.execPath, faros, 'read', '--config', config, '--catalog', catalog]);
+    const note = `raw peak ${base.peakRssMb.toFixed(0)} MB`;
+    return [
+      { connector: 'source-example (conkit)', stream: 'items', records: kit.records, kitRps: kit.rps, rawRps: base.rps, peakMb: kit.peakRssMb, note },
+      { connector: 'faros-airbyte-cdk 0.23 (peer)', stream: 'items', records: peer.records, kitRps: peer.rps, rawRps: base.rps, peakMb: peer.peakRssMb, note: `conkit/faros speed ${(kit.rps / peer.rps).toFixed(2)}x` },
+    ];
   } finally {
     await server.close();
   }
