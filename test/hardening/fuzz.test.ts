@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runConnector, validateMessage, type ConnectorRun } from '../../base/src/testing/index.js';
+import { secretPaths, valuesAt } from '../../base/src/secrets.js';
 import { targets } from './targets.js';
 import { applyMutation, catalogBreakages, configMutation, fieldPaths, stateBreakages } from './mutations.js';
 
@@ -21,7 +22,19 @@ const file = (text: string): string => {
 const run = (main: string, args: string[]): Promise<ConnectorRun> =>
   runConnector(main, args, { timeoutMs: 30_000, env: { CONKIT_RETRY_BASE_MS: '5' } });
 
+/** The secret values of a config and the forms they take on the wire. */
+function secretForms(spec: Record<string, unknown>, config: unknown): string[] {
+  return valuesAt(config, secretPaths(spec))
+    .filter((v): v is string => typeof v === 'string' && v.length >= 3)
+    .flatMap((v) => [v, encodeURIComponent(v), Buffer.from(v).toString('base64')]);
+}
+let secrets: string[] = [];
+
 function assertProtocolOnly(r: ConnectorRun): void {
+  for (const s of secrets) {
+    expect(r.stdout).not.toContain(s);
+    expect(r.stderr).not.toContain(s);
+  }
   for (const m of r.messages) {
     expect('unparsed' in m ? ['not JSON'] : validateMessage(m)).toEqual([]);
   }
@@ -47,6 +60,8 @@ for (const target of targets()) {
     it('configs: wrong types, missing fields, empty, huge, bad dates, bad URLs', async () => {
       const spec = (await run(target.main, ['spec'])).messages.find((m) => 'type' in m && m.type === 'SPEC') as { spec: { connectionSpecification: Record<string, unknown> } };
       const paths = fieldPaths(spec.spec.connectionSpecification);
+      secrets = secretForms(spec.spec.connectionSpecification, target.config);
+      expect(secrets.length).toBeGreaterThan(0);
       await fc.assert(
         fc.asyncProperty(configMutation(paths), async (m) => {
           const config = file(JSON.stringify(applyMutation(target.config, m)));
