@@ -1,0 +1,150 @@
+// Generates the acceptance suite for one connector config: spec, check, discover, full refresh,
+// incremental, faults and hygiene. Each connector gets its own replay/S3 environment.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AirbyteCatalog, ConfiguredAirbyteCatalog, JsonObject } from '@conkit/base';
+import { secretPaths, valuesAt } from '@conkit/base';
+import { catalogFor, type ConnectorRun } from '@conkit/base/testing';
+import { repoRoot, startEnvironment, connectorDir, type AcceptanceConfig, type Environment } from './config.js';
+import { run, writeJson } from './runner.js';
+import * as check from './checks.js';
+import { scanForSecrets } from './scan.js';
+
+export function defineAcceptance(cfg: AcceptanceConfig): void {
+  const name = cfg.connector;
+  describe(`acceptance: ${name}`, () => {
+    let env: Environment;
+    let config: Record<string, unknown>;
+    let configFile: string;
+    let catalog: AirbyteCatalog;
+    let secrets: string[] = [];
+    const runs: ConnectorRun[] = [];
+    const exec = async (args: string[]): Promise<ConnectorRun> => {
+      const r = await run(name, args, cfg.env, (cfg.timeout_seconds ?? 120) * 1000);
+      runs.push(r);
+      return r;
+    };
+    const read = (configured: ConfiguredAirbyteCatalog, state?: unknown): Promise<ConnectorRun> =>
+      exec(['read', '--config', configFile, '--catalog', writeJson('catalog.json', configured), ...(state ? ['--state', writeJson('state.json', state)] : [])]);
+    const cursorOf = (stream: string): string | undefined => catalog.streams.find((s) => s.name === stream)?.default_cursor_field?.[0];
+
+    beforeAll(async () => {
+      env = await startEnvironment(name);
+      config = env.fill(cfg.config);
+      configFile = writeJson('config.json', config);
+      const spec = await exec(['spec']);
+      const cs = check.of(spec, 'SPEC')[0]?.spec.connectionSpecification ?? {};
+      secrets = valuesAt(config, secretPaths(cs)).filter((v): v is string => typeof v === 'string');
+      catalog = check.catalogIsSound(await exec(['discover', '--config', configFile]));
+    });
+    afterAll(async () => {
+      await env?.close();
+    });
+
+    it('spec: a sound ConnectorSpecification', async () => {
+      const r = await exec(['spec']);
+      check.protocolOnly(r);
+      check.specIsSound(r);
+    });
+
+    it('check: SUCCEEDED with a valid config, FAILED with actionable words for a wrong secret, exit 0 both', async () => {
+      check.connectionStatus(await exec(['check', '--config', configFile]), 'SUCCEEDED');
+      if (cfg.bad_credentials) {
+        const bad = writeJson('bad.json', { ...config, ...env.fill(cfg.bad_credentials) });
+        const r = await exec(['check', '--config', bad]);
+        check.protocolOnly(r);
+        check.connectionStatus(r, 'FAILED');
+        secrets.push(...Object.values(cfg.bad_credentials).filter((v): v is string => typeof v === 'string'));
+      }
+    });
+
+    it('read (full refresh): valid records, expected records, statuses, state counts, repeatable, strict fixtures', async () => {
+      const configured = catalogFor(catalog, { mode: 'full_refresh' });
+      const first = await read(configured);
+      check.readIsSound(first, catalog, configured);
+      expect(env.replay.unmatched()).toEqual([]);
+      if (cfg.expected_records) {
+        const lines = readFileSync(join(repoRoot, cfg.expected_records), 'utf8').split('\n').filter(Boolean);
+        check.containsExpected(first, catalog, lines.map((l) => JSON.parse(l) as { stream: string; data: JsonObject }));
+      }
+      const second = await read(configured);
+      check.sameRecords(first, second, catalog, cfg.volatile_fields);
+      for (const s of catalog.streams) expect(check.of(first, 'RECORD').some((m) => m.record.stream === s.name), `no records for stream ${s.name}`).toBe(true);
+      // a single selected stream gets no records of any other
+      const one = catalogFor(catalog, { mode: 'full_refresh', streams: [catalog.streams[0].name] });
+      check.readIsSound(await read(one), catalog, one);
+      const unused = env.replay.unused().filter((n) => !/bad|wrong|invalid|denied|fault|error/i.test(n));
+      expect(unused, 'recorded exchanges never requested').toEqual([]);
+    });
+
+    const inc = cfg.incremental?.streams ?? [];
+    it.skipIf(inc.length === 0)('read (incremental): states move forward, resume has no gap, a future state reads nothing', async () => {
+      const configured = catalogFor(catalog, { streams: inc, mode: 'incremental' });
+      const full = await read(configured);
+      check.readIsSound(full, catalog, configured);
+      check.statesNeverGoBack(full, cursorOf);
+      const finals = new Map<string, unknown>();
+      for (const m of check.of(full, 'STATE')) finals.set(m.state.stream!.stream_descriptor.name, m.state);
+      // again from the final state: nothing older than each stream's cursor
+      const again = await read(configured, [...finals.values()]);
+      check.readIsSound(again, catalog, configured);
+      for (const m of check.of(again, 'RECORD')) {
+        const field = cursorOf(m.record.stream);
+        const st = (finals.get(m.record.stream) as { stream: { stream_state: JsonObject } } | undefined)?.stream.stream_state;
+        const bound = field ? st?.[field] : undefined;
+        const value = field ? m.record.data[field] : undefined;
+        if ((typeof bound === 'string' || typeof bound === 'number') && (typeof value === 'string' || typeof value === 'number')) {
+          expect(check.compareCursorSafe(value, bound), `${m.record.stream} record older than its state`).toBeGreaterThanOrEqual(0);
+        }
+      }
+      // from the first mid-way state of each stream: exactly the remainder (boundary repeats allowed)
+      for (const stream of inc) {
+        const all = check.of(full, 'RECORD').filter((m) => m.record.stream === stream);
+        const idx = full.messages.findIndex((m) => 'type' in m && m.type === 'STATE' && m.state.stream?.stream_descriptor.name === stream);
+        const mid = full.messages[idx] as { state: unknown } | undefined;
+        const before = new Set(full.messages.slice(0, idx).flatMap((m) => ('type' in m && m.type === 'RECORD' && m.record.stream === stream ? [check.pkOf(catalog, stream, m.record.data)] : [])));
+        if (!mid || before.size === 0 || before.size === all.length) continue;
+        const one = catalogFor(catalog, { streams: [stream], mode: 'incremental' });
+        const rest = await read(one, [mid.state]);
+        const got = new Set(check.of(rest, 'RECORD').map((m) => check.pkOf(catalog, stream, m.record.data)));
+        const expected = all.map((m) => check.pkOf(catalog, stream, m.record.data)).filter((k) => !before.has(k));
+        for (const k of expected) expect(got.has(k), `${stream} record ${k} missing after resuming`).toBe(true);
+        const dup = [...got].filter((k) => before.has(k));
+        expect(dup.length, `${stream}: records before the state read again: ${dup.slice(0, 5).join(', ')}`).toBeLessThanOrEqual(cfg.incremental?.future_state ? 5 : 5);
+      }
+      // a state in the future: no records, at least one STATE
+      for (const [stream, state] of Object.entries(cfg.incremental?.future_state ?? {})) {
+        const one = catalogFor(catalog, { streams: [stream], mode: 'incremental' });
+        const r = await read(one, [{ type: 'STREAM', stream: { stream_descriptor: { name: stream }, stream_state: state } }]);
+        check.readIsSound(r, catalog, one);
+        expect(check.of(r, 'RECORD').length, `${stream}: records read from a future state`).toBe(0);
+        expect(check.of(r, 'STATE').length).toBeGreaterThanOrEqual(1);
+      }
+    });
+
+    const faults = cfg.faults ?? [];
+    it.skipIf(faults.length === 0)(`faults (${faults.join(', ')}): the same records as a clean read`, async () => {
+      const configured = catalogFor(catalog, { mode: 'full_refresh' });
+      const clean = await read(configured);
+      for (const f of faults) {
+        if (f === 'SlowDown' || f === 'InternalError' || f === 's3drop') env.s3?.addFault({ kind: f === 's3drop' ? 'drop' : f, times: 2 });
+        else if (f === 'drop') env.replay.addFault({ drop: true, times: 1, after: 1 });
+        else if (String(f) === '429') env.replay.addFault({ status: 429, retryAfter: 1, times: 2, after: 1 });
+        else env.replay.addFault({ status: Number(f), times: 3, after: 2 });
+        const faulty = await read(configured);
+        check.readIsSound(faulty, catalog, configured);
+        check.sameRecords(clean, faulty, catalog, cfg.volatile_fields);
+      }
+    });
+
+    it('hygiene: unknown stream is a config_error; no secret in any output or fixture', async () => {
+      const bad = { streams: [{ stream: { name: 'no_such_stream', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'append' }] };
+      check.unknownStreamIsConfigError(await exec(['read', '--config', configFile, '--catalog', writeJson('k.json', bad)]));
+      expect(secrets.length, 'the acceptance config has no secret to look for').toBeGreaterThan(0);
+      for (const r of runs) check.protocolOnly(r);
+      check.noSecrets(runs, secrets);
+      expect(scanForSecrets(join(connectorDir(name), 'fixtures'), secrets)).toEqual([]);
+    });
+  });
+}
