@@ -18,3 +18,4 @@ export * from './source.js';
 export { runSource, type RunOptions } from './run.js';
 export { parseArgs, type Command } from './cli.js';
 export * from './json-array.js';
+export * from './sliding.js';

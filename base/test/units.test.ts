@@ -141,3 +141,27 @@ describe('protocol validation', () => {
     expect(v({ at: 5 })).toBe(false);
   });
 });
+
+describe('slidingWindow', () => {
+  it('reads past a page cap by sliding the lower bound, yielding each record once', async () => {
+    const { slidingWindow } = await import('../src/sliding.js');
+    // 1,000 records, 3 per second of cursor, a cap of 4 pages of 10
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ id: i, at: Math.floor(i / 3) }));
+    let queries = 0;
+    const got: number[] = [];
+    for await (const r of slidingWindow({
+      from: 0, pageSize: 10, maxPages: 4, cursor: (r) => r.at, id: (r) => r.id,
+      fetch: async (from, page) => {
+        queries++;
+        return rows.filter((r) => r.at >= from).slice((page - 1) * 10, page * 10);
+      },
+    })) got.push(r.id);
+    expect(got).toEqual(rows.map((r) => r.id));
+    expect(queries).toBeGreaterThan(100);
+  });
+  it('refuses to loop when one cursor value holds more than a whole window', async () => {
+    const { slidingWindow } = await import('../src/sliding.js');
+    const it = slidingWindow({ from: 5, pageSize: 2, maxPages: 2, cursor: () => 5, id: () => Math.random(), fetch: async () => [{}, {}] });
+    await expect((async () => { for await (const _ of it) void _; })()).rejects.toThrow(/share the cursor value 5/);
+  });
+});

@@ -48,7 +48,9 @@ export interface ExchangeResponse {
 export interface Exchange {
   name: string;
   request: ExchangeRequest;
+  /** A fixed answer, or (dataset) one computed from recorded records with documented filters and paging. */
   response: ExchangeResponse;
+  dataset?: import('./dataset.js').DatasetSpec;
   times?: number;
   optional?: boolean;
   fault?: FaultSpec;
@@ -71,6 +73,7 @@ export function loadExchanges(dirOrFile: string): Exchange[] {
     if (!list) continue;
     if (!Array.isArray(list)) throw new Error(`${f}: a fixture file must be a YAML list of exchanges`);
     for (const ex of list) {
+      if (ex && ex.dataset && !ex.response) ex.response = {};
       if (!ex?.name || !ex.request?.path) throw new Error(`${f}: every exchange needs name and request.path (${JSON.stringify(ex).slice(0, 120)})`);
       all.push({ ...ex, dir: dirname(f) });
     }

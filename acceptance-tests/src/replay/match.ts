@@ -2,6 +2,7 @@
 // body; SOAP on the operation and its parameters, read from the envelope, never the raw bytes.
 import { XMLParser } from 'fast-xml-parser';
 import type { Exchange } from './fixtures.js';
+import { datasetParams } from './dataset.js';
 
 export interface LiveRequest {
   method: string;
@@ -60,8 +61,9 @@ export function differences(ex: Exchange, req: LiveRequest): string[] {
   if (w.path !== req.path) out.push(`path: recorded ${w.path}, got ${req.path}`);
   if (w.query || Object.keys(req.query).length) {
     const want = w.query ?? {};
+    const computed = ex.dataset ? datasetParams(ex.dataset) : new Set<string>();
     for (const [k, v] of Object.entries(want)) if (!matches(String(v), req.query[k])) out.push(`query ${k}: recorded ${v}, got ${req.query[k] ?? '(absent)'}`);
-    for (const k of Object.keys(req.query)) if (!(k in want)) out.push(`query ${k}: not recorded, got ${req.query[k]}`);
+    for (const k of Object.keys(req.query)) if (!(k in want) && !computed.has(k)) out.push(`query ${k}: not recorded, got ${req.query[k]}`);
   }
   if (w.form) {
     const got = Object.fromEntries(new URLSearchParams(req.body));

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { differences, type LiveRequest } from './match.js';
 import { loadExchanges, responseBody, type Exchange, type FaultSpec } from './fixtures.js';
+import { answerDataset } from './dataset.js';
 
 export type Handler = (req: LiveRequest) => { status?: number; headers?: Record<string, string>; body: string } | undefined;
 
@@ -71,10 +72,17 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
       if (!match) return miss(live, res);
       name = match.name;
       hits.set(name, (hits.get(name) ?? 0) + 1);
-      const body = responseBody(match);
-      status = match.response.status ?? 200;
-      headers = { 'content-type': body.contentType, ...(match.response.headers ?? {}) };
-      text = body.text;
+      if (match.dataset) {
+        const computed = answerDataset(match.dataset, match.dir ?? '.', live);
+        status = computed.status;
+        headers = { 'content-type': 'application/json', ...(match.response.headers ?? {}) };
+        text = computed.body;
+      } else {
+        const body = responseBody(match);
+        status = match.response.status ?? 200;
+        headers = { 'content-type': body.contentType, ...(match.response.headers ?? {}) };
+        text = body.text;
+      }
       if (match.fault && !exchangeFaults.has(name)) exchangeFaults.set(name, { spec: match.fault, left: match.fault.times ?? 1, skip: match.fault.after ?? 0 });
     }
     const fault = pickFault(name);

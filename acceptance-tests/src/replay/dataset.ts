@@ -1,0 +1,60 @@
+// Dataset exchanges: an endpoint whose answers are computed from a recorded set of records and the
+// filters, sort and paging its public documentation describes. Incremental tests need this: a
+// resumed read asks with a lower bound no fixed recording could anticipate.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTimestamp } from '@conkit/base';
+import type { LiveRequest } from './match.js';
+
+export interface DatasetSpec {
+  file: string;
+  /** Where the records go in the body: the bare array (default) or under this key. */
+  wrap?: string;
+  filters?: { param: string; field: string; op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq'; type?: 'epoch' | 'iso' | 'string' | 'number' }[];
+  sort?: { field: string; param?: string; default?: 'asc' | 'desc' };
+  paging?: { page?: string; per_page?: string; offset?: string; limit?: string; default_size?: number; max_size?: number; max_page?: number };
+}
+
+export function datasetParams(spec: DatasetSpec): Set<string> {
+  const p = spec.paging ?? {};
+  return new Set([...(spec.filters ?? []).map((f) => f.param), spec.sort?.param, p.page, p.per_page, p.offset, p.limit].filter((x): x is string => !!x));
+}
+
+const cache = new Map<string, Record<string, unknown>[]>();
+
+function value(v: unknown, type: string | undefined): number | string {
+  if (type === 'epoch' || type === 'iso') return parseTimestamp(v)?.getTime() ?? Number.NaN;
+  if (type === 'number') return Number(v);
+  return String(v);
+}
+
+export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest): { status: number; body: string } {
+  const file = join(dir, spec.file);
+  if (!cache.has(file)) cache.set(file, JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[]);
+  let rows = cache.get(file)!;
+  for (const f of spec.filters ?? []) {
+    const raw = req.query[f.param];
+    if (raw === undefined) continue;
+    const bound = f.type === 'epoch' ? Number(raw) * 1000 : value(raw, f.type);
+    rows = rows.filter((r) => {
+      const v = value(r[f.field], f.type);
+      return f.op === 'gt' ? v > bound : f.op === 'gte' ? v >= bound : f.op === 'lt' ? v < bound : f.op === 'lte' ? v <= bound : v === bound;
+    });
+  }
+  if (spec.sort) {
+    const dir = (spec.sort.param && req.query[spec.sort.param]) || spec.sort.default || 'asc';
+    const key = (r: Record<string, unknown>): number | string => { const v = r[spec.sort!.field]; const t = parseTimestamp(v); return t ? t.getTime() : String(v); };
+    rows = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * (dir === 'desc' ? -1 : 1));
+  }
+  const p = spec.paging ?? {};
+  const size = Number((p.per_page && req.query[p.per_page]) ?? (p.limit && req.query[p.limit]) ?? p.default_size ?? 50);
+  if (p.max_size && size > p.max_size) return { status: 400, body: JSON.stringify({ error: `${p.per_page ?? p.limit} must be at most ${p.max_size}` }) };
+  let start = 0;
+  if (p.page) {
+    const page = Number(req.query[p.page] ?? 1);
+    if (p.max_page && page > p.max_page) return { status: 400, body: JSON.stringify({ error: `page must be at most ${p.max_page}` }) };
+    start = (page - 1) * size;
+  } else if (p.offset) start = Number(req.query[p.offset] ?? 0);
+  const slice = rows.slice(start, start + size);
+  return { status: 200, body: JSON.stringify(spec.wrap ? { [spec.wrap]: slice } : slice) };
+}

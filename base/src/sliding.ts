@@ -1,0 +1,44 @@
+// Reading an endpoint that caps how deep one query may page (Wootric allows 30 pages): when the cap
+// is reached, the query's lower bound slides forward to the cursor of the last record seen and paging
+// starts over. Records at that boundary come back in the next query; their ids are remembered so
+// each record is yielded exactly once, however many windows a long history takes.
+import { systemError } from './errors.js';
+
+export interface SlidingWindowOptions<R> {
+  /** Lower bound, inclusive, in cursor units (e.g. epoch seconds). */
+  from: number;
+  /** One page of records with cursor >= fromInclusive, in ascending cursor order. */
+  fetch: (fromInclusive: number, page: number) => Promise<R[]>;
+  cursor: (r: R) => number;
+  id: (r: R) => string | number;
+  pageSize: number;
+  maxPages: number;
+}
+
+export async function* slidingWindow<R>(opts: SlidingWindowOptions<R>): AsyncGenerator<R> {
+  let from = opts.from;
+  let boundary = new Set<string | number>();
+  for (;;) {
+    let last = Number.NEGATIVE_INFINITY;
+    let idsAtLast = new Set<string | number>();
+    for (let page = 1; page <= opts.maxPages; page++) {
+      const rows = await opts.fetch(from, page);
+      for (const r of rows) {
+        const c = opts.cursor(r);
+        if (c === from && boundary.has(opts.id(r))) continue;
+        if (c !== last) {
+          last = c;
+          idsAtLast = new Set();
+        }
+        idsAtLast.add(opts.id(r));
+        yield r;
+      }
+      if (rows.length < opts.pageSize) return;
+    }
+    if (last <= from) {
+      throw systemError(`More than ${opts.pageSize * opts.maxPages} records share the cursor value ${from}; the API cannot page past them.`);
+    }
+    boundary = idsAtLast;
+    from = last;
+  }
+}
