@@ -19,6 +19,7 @@ export function defineAcceptance(cfg: AcceptanceConfig): void {
     let configFile: string;
     let catalog: AirbyteCatalog;
     let secrets: string[] = [];
+    let secretFields: string[][] = [];
     const runs: ConnectorRun[] = [];
     const exec = async (args: string[]): Promise<ConnectorRun> => {
       const r = await run(name, args, cfg.env, (cfg.timeout_seconds ?? 120) * 1000);
@@ -35,7 +36,8 @@ export function defineAcceptance(cfg: AcceptanceConfig): void {
       configFile = writeJson('config.json', config);
       const spec = await exec(['spec']);
       const cs = check.of(spec, 'SPEC')[0]?.spec.connectionSpecification ?? {};
-      secrets = valuesAt(config, secretPaths(cs)).filter((v): v is string => typeof v === 'string');
+      secretFields = secretPaths(cs);
+      secrets = valuesAt(config, secretFields).filter((v): v is string => typeof v === 'string');
       catalog = check.catalogIsSound(await exec(['discover', '--config', configFile]));
     });
     afterAll(async () => {
@@ -51,11 +53,12 @@ export function defineAcceptance(cfg: AcceptanceConfig): void {
     it('check: SUCCEEDED with a valid config, FAILED with actionable words for a wrong secret, exit 0 both', async () => {
       check.connectionStatus(await exec(['check', '--config', configFile]), 'SUCCEEDED');
       if (cfg.bad_credentials) {
-        const bad = writeJson('bad.json', { ...config, ...env.fill(cfg.bad_credentials) });
+        const badConfig = { ...config, ...env.fill(cfg.bad_credentials) };
+        const bad = writeJson('bad.json', badConfig);
         const r = await exec(['check', '--config', bad]);
         check.protocolOnly(r);
         check.connectionStatus(r, 'FAILED');
-        secrets.push(...Object.values(cfg.bad_credentials).filter((v): v is string => typeof v === 'string'));
+        secrets.push(...valuesAt(badConfig, secretFields).filter((v): v is string => typeof v === 'string'));
       }
     });
 

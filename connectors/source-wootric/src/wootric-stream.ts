@@ -1,0 +1,49 @@
+// The shape every Wootric table shares: a bare JSON array per page, page 1..30 of at most 50
+// records, filtered by epoch seconds and sorted ascending, read past the 1,500-record cap by sliding
+// the lower bound (the kit's slidingWindow). Timestamps leave as ISO-8601 UTC.
+import type { JsonObject, JsonSchema, StreamDef } from '@conkit/base';
+import { defineStream, epochSeconds, oneYearAgo, parseTimestamp, slidingWindow, toIsoUtc } from '@conkit/base';
+import type { Config } from './client.js';
+
+const PER_PAGE = 50;
+const MAX_PAGES = 30;
+
+export interface WootricTable {
+  name: string;
+  path: string;
+  schema: JsonSchema;
+  /** The query filter the API offers: created[gt] or updated[gt]. */
+  filter: 'created' | 'updated';
+  dateFields: string[];
+}
+
+export function wootricStream(t: WootricTable): StreamDef<Config> {
+  const cursorField = `${t.filter}_at`;
+  return defineStream<Config>({
+    name: t.name,
+    schema: t.schema,
+    primaryKey: ['id'],
+    cursorField,
+    sorted: true,
+    read: async function* (ctx) {
+      const start = parseTimestamp(ctx.cursor.start(ctx.config.start_date ?? oneYearAgo(ctx.startedAt).toISOString()));
+      const rows = slidingWindow<JsonObject>({
+        from: epochSeconds(start ?? oneYearAgo(ctx.startedAt)),
+        pageSize: PER_PAGE,
+        maxPages: MAX_PAGES,
+        cursor: (r) => epochSeconds(parseTimestamp(r[cursorField]) ?? new Date(0)),
+        id: (r) => r.id as number,
+        fetch: async (from, page) => {
+          // [gt] is exclusive; from - 1 makes the lower bound inclusive, so ties at a second are not lost
+          const params = { [`${t.filter}[gt]`]: from - 1, sort_order: 'asc', page, per_page: PER_PAGE };
+          return (await ctx.http.get<JsonObject[]>(t.path, { params })).data ?? [];
+        },
+      });
+      for await (const r of rows) {
+        const out: JsonObject = { ...r };
+        for (const f of t.dateFields) if (f in out) out[f] = toIsoUtc(out[f]);
+        yield out;
+      }
+    },
+  });
+}
