@@ -20,7 +20,8 @@ export function datasetParams(spec: DatasetSpec): Set<string> {
   return new Set([...(spec.filters ?? []).map((f) => f.param), spec.sort?.param, p.page, p.per_page, p.offset, p.limit].filter((x): x is string => !!x));
 }
 
-const cache = new Map<string, Record<string, unknown>[]>();
+interface Loaded { rows: Record<string, unknown>[]; keys: Map<string, (number | string)[]>; orders: Map<string, number[]> }
+const cache = new Map<string, Loaded>();
 
 function value(v: unknown, type: string | undefined): number | string {
   if (type === 'epoch' || type === 'iso') return parseTimestamp(v)?.getTime() ?? Number.NaN;
@@ -28,23 +29,38 @@ function value(v: unknown, type: string | undefined): number | string {
   return String(v);
 }
 
+/** Parsed values of one field, computed once per file: large generated datasets are asked thousands of times. */
+function keysOf(d: Loaded, field: string, type: string | undefined): (number | string)[] {
+  const id = `${field}:${type ?? ''}`;
+  if (!d.keys.has(id)) d.keys.set(id, d.rows.map((r) => value(r[field], type)));
+  return d.keys.get(id)!;
+}
+
 export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest): { status: number; body: string } {
   const file = join(dir, spec.file);
-  if (!cache.has(file)) cache.set(file, JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[]);
-  let rows = cache.get(file)!;
+  if (!cache.has(file)) cache.set(file, { rows: JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[], keys: new Map(), orders: new Map() });
+  const d = cache.get(file)!;
+  let order: number[];
+  if (spec.sort) {
+    const direction = (spec.sort.param && req.query[spec.sort.param]) || spec.sort.default || 'asc';
+    const id = `${spec.sort.field}:${direction}`;
+    if (!d.orders.has(id)) {
+      const raw = d.rows.map((r) => { const v = r[spec.sort!.field]; const t = parseTimestamp(v); return t ? t.getTime() : String(v); });
+      const idx = raw.map((_, i) => i);
+      idx.sort((a, b) => (raw[a] < raw[b] ? -1 : raw[a] > raw[b] ? 1 : a - b) * (direction === 'desc' ? -1 : 1));
+      d.orders.set(id, idx);
+    }
+    order = d.orders.get(id)!;
+  } else order = d.rows.map((_, i) => i);
   for (const f of spec.filters ?? []) {
     const raw = req.query[f.param];
     if (raw === undefined) continue;
     const bound = f.type === 'epoch' ? Number(raw) * 1000 : value(raw, f.type);
-    rows = rows.filter((r) => {
-      const v = value(r[f.field], f.type);
+    const keys = keysOf(d, f.field, f.type);
+    order = order.filter((i) => {
+      const v = keys[i];
       return f.op === 'gt' ? v > bound : f.op === 'gte' ? v >= bound : f.op === 'lt' ? v < bound : f.op === 'lte' ? v <= bound : v === bound;
     });
-  }
-  if (spec.sort) {
-    const dir = (spec.sort.param && req.query[spec.sort.param]) || spec.sort.default || 'asc';
-    const key = (r: Record<string, unknown>): number | string => { const v = r[spec.sort!.field]; const t = parseTimestamp(v); return t ? t.getTime() : String(v); };
-    rows = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * (dir === 'desc' ? -1 : 1));
   }
   const p = spec.paging ?? {};
   const size = Number((p.per_page && req.query[p.per_page]) ?? (p.limit && req.query[p.limit]) ?? p.default_size ?? 50);
@@ -55,6 +71,6 @@ export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest):
     if (p.max_page && page > p.max_page) return { status: 400, body: JSON.stringify({ error: `page must be at most ${p.max_page}` }) };
     start = (page - 1) * size;
   } else if (p.offset) start = Number(req.query[p.offset] ?? 0);
-  const slice = rows.slice(start, start + size);
+  const slice = order.slice(start, start + size).map((i) => d.rows[i]);
   return { status: 200, body: JSON.stringify(spec.wrap ? { [spec.wrap]: slice } : slice) };
 }
