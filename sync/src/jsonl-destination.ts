@@ -1,0 +1,38 @@
+// JSON-lines destination: one file per stream under DIR, state in DIR/state.json. Records of a
+// batch are appended and fsynced before the state that covers them is renamed into place.
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Destination, TableSpec } from './destination.js';
+
+export function openJsonl(dir: string): Destination {
+  mkdirSync(dir, { recursive: true });
+  const stateFile = join(dir, 'state.json');
+  const specs = new Map<string, TableSpec>();
+  const replaced = new Set<string>();
+  const states = new Map<string, unknown>(existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { stream: { stream_descriptor: { name: string } } }[]).map((s) => [s.stream.stream_descriptor.name, s]) : []);
+  return {
+    async prepare(stream, spec) {
+      specs.set(stream, spec);
+    },
+    async commit(batches, newStates) {
+      for (const [stream, rows] of batches) {
+        const file = join(dir, `${specs.get(stream)!.table}.jsonl`);
+        if (specs.get(stream)!.mode === 'overwrite' && !replaced.has(stream)) {
+          writeFileSync(file, '');
+          replaced.add(stream);
+        }
+        if (rows.length) appendFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+        const fd = openSync(file, 'r');
+        fsyncSync(fd);
+        closeSync(fd);
+      }
+      for (const [k, v] of newStates) states.set(k, v);
+      writeFileSync(`${stateFile}.tmp`, JSON.stringify([...states.values()], null, 2));
+      renameSync(`${stateFile}.tmp`, stateFile);
+    },
+    async loadStates() {
+      return [...states.values()];
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,113 @@
+// One sync: discover (unless a catalog is given), read from the last committed state, and commit
+// records together with the STATE that covers them. Records after the last STATE are dropped when
+// the connector fails: the next run reads them again from the committed state.
+import { createInterface } from 'node:readline';
+import { mkdtempSync, writeFileSync, readFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AirbyteCatalog, AirbyteMessage, ConfiguredAirbyteCatalog } from '@conkit/base';
+import { catalogFor } from '@conkit/base/testing';
+import { columnsOf } from './schema-columns.js';
+import type { Destination } from './destination.js';
+import { resolveConnector, startConnector } from './connector-process.js';
+import { Progress } from './progress.js';
+
+export interface SyncOptions {
+  connector: string;
+  config: string;
+  catalog?: string;
+  destination: Destination;
+  /** Table name prefix (the demo lands several connectors in one database). */
+  prefix?: string;
+  image?: string;
+  label?: string;
+  /** A readable copy of the committed states, rewritten (atomically) after every commit. */
+  stateFile?: string;
+}
+
+export interface SyncResult { ok: boolean; progress: Progress; error?: string }
+
+async function runToEnd(ref: ReturnType<typeof resolveConnector>, args: string[], image: string | undefined, files: string[]): Promise<AirbyteMessage[]> {
+  const child = startConnector(ref, args, image, files);
+  const out: AirbyteMessage[] = [];
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  for await (const line of createInterface({ input: child.stdout })) if (line.trim()) out.push(JSON.parse(line) as AirbyteMessage);
+  const code = await new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.on('close', r)));
+  if (code !== 0) throw new Error(`${args[0]} failed (exit ${code}): ${traceOf(out) ?? err.slice(-500)}`);
+  return out;
+}
+
+const traceOf = (msgs: AirbyteMessage[]): string | undefined =>
+  msgs.flatMap((m) => (m.type === 'TRACE' && m.trace.type === 'ERROR' ? [m.trace.error!.message] : [])).join('; ') || undefined;
+
+export async function runSync(opts: SyncOptions): Promise<SyncResult> {
+  const ref = resolveConnector(opts.connector, !!opts.image);
+  const label = opts.label ?? ref.name;
+  const progress = new Progress(label);
+  const work = mkdtempSync(join(tmpdir(), 'sync-run-'));
+  let configured: ConfiguredAirbyteCatalog;
+  if (opts.catalog) configured = JSON.parse(readFileSync(opts.catalog, 'utf8')) as ConfiguredAirbyteCatalog;
+  else {
+    const msgs = await runToEnd(ref, ['discover', '--config', opts.config], opts.image, [opts.config]);
+    const cat = msgs.find((m) => m.type === 'CATALOG') as { catalog: AirbyteCatalog } | undefined;
+    if (!cat) throw new Error('discover printed no CATALOG');
+    configured = catalogFor(cat.catalog);
+  }
+  const tableOf = (stream: string): string => `${opts.prefix ?? ''}${stream}`;
+  for (const cs of configured.streams) {
+    const pk = (cs.primary_key ?? cs.stream.source_defined_primary_key ?? []).map((p) => p[0]);
+    const mode = cs.sync_mode === 'incremental' ? 'append_dedup' : 'overwrite';
+    await opts.destination.prepare(cs.stream.name, { table: tableOf(cs.stream.name), columns: columnsOf(cs.stream.json_schema), primaryKey: pk, mode });
+  }
+  const catalogFile = join(work, 'catalog.json');
+  writeFileSync(catalogFile, JSON.stringify(configured));
+  const states = await opts.destination.loadStates();
+  const args = ['read', '--config', opts.config, '--catalog', catalogFile];
+  const files = [opts.config, catalogFile];
+  if (states.length) {
+    const stateFile = join(work, 'state.json');
+    writeFileSync(stateFile, JSON.stringify(states));
+    args.push('--state', stateFile);
+    files.push(stateFile);
+  }
+  const child = startConnector(ref, args, opts.image, files);
+  let stderrTail = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderrTail = (stderrTail + d.toString()).slice(-2000);
+  });
+  const pending = new Map<string, Record<string, unknown>[]>();
+  const committed = new Map<string, unknown>(states.map((s) => [(s as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name, s]));
+  const errors: string[] = [];
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (!line.trim()) continue;
+    const m = JSON.parse(line) as AirbyteMessage;
+    if (m.type === 'RECORD') {
+      const list = pending.get(m.record.stream) ?? [];
+      list.push(m.record.data);
+      pending.set(m.record.stream, list);
+      progress.record(m.record.stream);
+    } else if (m.type === 'STATE' && m.state.stream) {
+      const stream = m.state.stream.stream_descriptor.name;
+      const rows = pending.get(stream) ?? [];
+      pending.delete(stream);
+      await opts.destination.commit(new Map([[stream, rows]]), new Map([[stream, m.state]]));
+      progress.saved(stream);
+      committed.set(stream, m.state);
+      if (opts.stateFile) {
+        writeFileSync(`${opts.stateFile}.tmp`, JSON.stringify([...committed.values()], null, 2));
+        renameSync(`${opts.stateFile}.tmp`, opts.stateFile);
+      }
+    } else if (m.type === 'LOG' && (m.log.level === 'WARN' || m.log.level === 'ERROR' || m.log.level === 'FATAL')) {
+      process.stderr.write(`\n[${label}] ${m.log.level}: ${m.log.message}\n`);
+    } else if (m.type === 'TRACE' && m.trace.type === 'ERROR') {
+      errors.push(m.trace.error!.message);
+      process.stderr.write(`\n[${label}] ERROR (${m.trace.error!.failure_type}): ${m.trace.error!.message}\n`);
+    }
+  }
+  const code = await new Promise<number | null>((r) => (child.exitCode !== null || child.signalCode !== null ? r(child.exitCode) : child.on('close', (c) => r(c))));
+  const ok = code === 0 && errors.length === 0;
+  const dropped = [...pending.values()].reduce((n, l) => n + l.length, 0);
+  if (!ok && dropped) process.stderr.write(`[${label}] ${dropped} records after the last STATE were not committed; the next run reads them again.\n`);
+  return { ok, progress, error: ok ? undefined : errors.join('; ') || `connector exited ${code ?? child.signalCode}: ${stderrTail.slice(-300)}` };
+}
