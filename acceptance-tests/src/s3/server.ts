@@ -35,7 +35,8 @@ export interface S3Server {
   requests: { method: string; path: string }[];
 }
 
-const child = fileURLToPath(new URL('./s3rver-child.js', import.meta.url));
+// the compiled child, whether this module runs from dist/ or (under vitest) from src/
+const child = fileURLToPath(new URL('../../dist/s3/s3rver-child.js', import.meta.url));
 
 export const DEFAULT_S3_CREDENTIALS: Credentials = { accessKeyId: 'AKIACONKITTEST', secretAccessKey: 'conkit-s3-test-secret-9d2f' };
 

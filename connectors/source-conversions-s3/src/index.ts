@@ -1,0 +1,26 @@
+import { defineSource } from '@conkit/base';
+import { createS3Client, listObjects, readHead, s3Error, type S3Object } from '@conkit/base/s3';
+import spec from './spec.json' with { type: 'json' };
+import type { Config } from './config.js';
+import conversions from './streams/conversions.js';
+
+export default defineSource<Config>({
+  name: 'source-conversions-s3',
+  version: '0.1.0',
+  spec,
+  // lists the bucket and reads the first bytes of the newest file
+  check: async ({ config }) => {
+    const s3 = createS3Client(config);
+    try {
+      let newest: S3Object | undefined;
+      for await (const o of listObjects(s3, config)) if (!newest || o.lastModified > newest.lastModified) newest = o;
+      if (!newest) return `Bucket '${config.bucket}' has no files under '${config.prefix ?? ''}'. Check 'prefix'.`;
+      await readHead(s3, config, newest.key, 512);
+    } catch (e) {
+      throw s3Error(e, config, 'list and read the bucket');
+    } finally {
+      s3.destroy();
+    }
+  },
+  streams: [conversions],
+});
