@@ -3,7 +3,7 @@
 import type { JsonObject } from './protocol.js';
 import type { StreamContext, StreamDef } from './stream.js';
 import { defineStream } from './stream.js';
-import type { HttpRequest } from './http.js';
+import type { HttpClient, HttpRequest } from './http.js';
 import type { PageToken, Paginator } from './paginate.js';
 import { noPaging } from './paginate.js';
 
@@ -23,22 +23,33 @@ export interface RestStreamDef<C, S> extends Omit<StreamDef<C, S>, 'read'> {
 
 const asArray = (body: unknown): unknown[] => (Array.isArray(body) ? body : body === null || body === undefined ? [] : [body]);
 
+/** The raw records of every page of one request, page after page (for streams that shape their own loop). */
+export async function* paged(
+  http: HttpClient,
+  request: (page: PageToken | undefined) => HttpRequest,
+  paginator: Paginator,
+  records: (body: unknown) => unknown[] = asArray,
+  maxPages?: number,
+): AsyncGenerator<JsonObject> {
+  let token = paginator.first();
+  for (let pages = 1; ; pages++) {
+    const res = await http.request(request(token));
+    const rows = records(res.data);
+    for (const raw of rows) yield raw as JsonObject;
+    token = paginator.next({ body: res.data, headers: res.headers, records: rows, token });
+    if (token === undefined || (maxPages !== undefined && pages >= maxPages)) return;
+  }
+}
+
 export function restStream<C, S = undefined>(def: RestStreamDef<C, S>): StreamDef<C, S> {
   const { request, paginate, records, map, maxPages, ...rest } = def;
   return defineStream<C, S>({
     ...rest,
     read: async function* (ctx, slice) {
       const paginator = paginate ? paginate(ctx.config) : noPaging();
-      let token = paginator.first();
-      for (let pages = 1; ; pages++) {
-        const res = await ctx.http.request(request({ config: ctx.config, slice, page: token, ctx }));
-        const rows = (records ?? asArray)(res.data);
-        for (const raw of rows) {
-          const rec = map ? map(raw as JsonObject, ctx, slice) : (raw as JsonObject);
-          if (rec) yield rec;
-        }
-        token = paginator.next({ body: res.data, headers: res.headers, records: rows, token });
-        if (token === undefined || (maxPages !== undefined && pages >= maxPages)) return;
+      for await (const raw of paged(ctx.http, (page) => request({ config: ctx.config, slice, page, ctx }), paginator, records, maxPages)) {
+        const rec = map ? map(raw, ctx, slice) : raw;
+        if (rec) yield rec;
       }
     },
   });

@@ -30,9 +30,11 @@ function value(v: unknown, type: string | undefined): number | string {
 }
 
 /** Parsed values of one field, computed once per file: large generated datasets are asked thousands of times. */
+const at = (r: Record<string, unknown>, path: string): unknown => path.split('.').reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], r);
+
 function keysOf(d: Loaded, field: string, type: string | undefined): (number | string)[] {
   const id = `${field}:${type ?? ''}`;
-  if (!d.keys.has(id)) d.keys.set(id, d.rows.map((r) => value(r[field], type)));
+  if (!d.keys.has(id)) d.keys.set(id, d.rows.map((r) => value(at(r, field), type)));
   return d.keys.get(id)!;
 }
 
@@ -45,7 +47,7 @@ export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest):
     const direction = (spec.sort.param && req.query[spec.sort.param]) || spec.sort.default || 'asc';
     const id = `${spec.sort.field}:${direction}`;
     if (!d.orders.has(id)) {
-      const raw = d.rows.map((r) => { const v = r[spec.sort!.field]; const t = parseTimestamp(v); return t ? t.getTime() : String(v); });
+      const raw = d.rows.map((r) => { const v = at(r, spec.sort!.field); const t = parseTimestamp(v); return t ? t.getTime() : String(v); });
       const idx = raw.map((_, i) => i);
       idx.sort((a, b) => (raw[a] < raw[b] ? -1 : raw[a] > raw[b] ? 1 : a - b) * (direction === 'desc' ? -1 : 1));
       d.orders.set(id, idx);

@@ -43,7 +43,15 @@ export function soapCall(req: LiveRequest): SoapCall | undefined {
   return { action, params };
 }
 
-const matches = (want: string, got: string | undefined): boolean => want === '*' ? got !== undefined : want === got;
+import { createHash } from 'node:crypto';
+
+// "*" matches any value; "sha256:<hex>" matches a value by its hash, so a fixture can tell one API
+// key from another without holding either.
+const matches = (want: string, got: string | undefined): boolean => {
+  if (want === '*') return got !== undefined;
+  if (want.startsWith('sha256:')) return got !== undefined && createHash('sha256').update(got).digest('hex') === want.slice(7);
+  return want === got;
+};
 
 function subset(want: unknown, got: unknown): boolean {
   if (want === '*') return got !== undefined;

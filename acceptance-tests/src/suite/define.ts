@@ -58,6 +58,7 @@ export function defineAcceptance(cfg: AcceptanceConfig): void {
         const r = await exec(['check', '--config', bad]);
         check.protocolOnly(r);
         check.connectionStatus(r, 'FAILED');
+        expect(env.replay.unmatched(), 'the bad-credentials check asked for something no fixture answers').toEqual([]);
         secrets.push(...valuesAt(badConfig, secretFields).filter((v): v is string => typeof v === 'string'));
       }
     });

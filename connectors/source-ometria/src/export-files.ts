@@ -1,0 +1,41 @@
+// Ometria's self-serve data export: files the export writes to the customer's bucket, CSV with a
+// header row or JSON lines, gzip or not, each read as a stream. A file is read once: the state is
+// the newest last-modified fully read plus the keys that share it (bounded, whatever the history).
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { parse as csvParse } from 'csv-parse';
+import type { JsonObject } from '@conkit/base';
+import type { S3Object } from '@conkit/base/s3';
+
+export interface ExportState { last_modified?: string; keys: string[] }
+
+export function exportState(raw: JsonObject | undefined): ExportState {
+  return { last_modified: typeof raw?.last_modified === 'string' ? raw.last_modified : undefined, keys: Array.isArray(raw?.keys) ? (raw.keys as string[]) : [] };
+}
+
+export const isExportFile = (key: string): boolean => /\.(csv|jsonl|ndjson|json)(\.gz)?$/i.test(key);
+
+/** Files not read yet, oldest first. */
+export function unread(objects: S3Object[], state: ExportState): S3Object[] {
+  return objects
+    .filter((o) => {
+      const lm = o.lastModified.toISOString();
+      return !state.last_modified || lm > state.last_modified || (lm === state.last_modified && !state.keys.includes(o.key));
+    })
+    .sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || a.key.localeCompare(b.key));
+}
+
+export function afterFile(state: ExportState, file: S3Object): ExportState {
+  const lm = file.lastModified.toISOString();
+  return lm === state.last_modified ? { last_modified: lm, keys: [...state.keys, file.key] } : { last_modified: lm, keys: [file.key] };
+}
+
+export async function* exportRows(body: Readable, key: string): AsyncGenerator<JsonObject> {
+  if (/\.csv(\.gz)?$/i.test(key)) {
+    const parser = body.pipe(csvParse({ columns: true, skip_empty_lines: true, relax_column_count: true }));
+    body.on('error', (e) => parser.destroy(e));
+    for await (const row of parser as AsyncIterable<JsonObject>) yield row;
+    return;
+  }
+  for await (const line of createInterface({ input: body, crlfDelay: Infinity })) if (line.trim()) yield JSON.parse(line) as JsonObject;
+}

@@ -1,0 +1,36 @@
+import { ConnectorError, configError, defineSource } from '@conkit/base';
+import { createS3Client, listObjects, s3Error } from '@conkit/base/s3';
+import spec from './spec.json' with { type: 'json' };
+import type { Config } from './config.js';
+import { httpOptions } from './client.js';
+import profiles from './streams/profiles.js';
+import lists from './streams/lists.js';
+import memberLists from './streams/member_lists.js';
+import unsubscribes from './streams/unsubscribes.js';
+import emailEvents from './streams/email_events.js';
+
+export default defineSource<Config>({
+  name: 'source-ometria',
+  version: '0.1.0',
+  spec,
+  http: httpOptions,
+  // one cheap API call, then (when the export is set) one listing of the bucket; each failure named
+  check: async ({ http, config }) => {
+    try {
+      await http.get('/v2/lists', { params: { limit: 1, offset: 0 } });
+    } catch (e) {
+      if (e instanceof ConnectorError && e.failureType === 'config_error') throw configError(`Bad API key: Ometria rejected 'api_key' (${e.message})`);
+      throw e;
+    }
+    if (!config.export) return;
+    const s3 = createS3Client(config.export);
+    try {
+      for await (const _ of listObjects(s3, config.export)) break;
+    } catch (e) {
+      throw s3Error(e, config.export, 'list the export bucket');
+    } finally {
+      s3.destroy();
+    }
+  },
+  streams: [profiles, lists, memberLists, unsubscribes, emailEvents],
+});

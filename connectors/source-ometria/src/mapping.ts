@@ -1,0 +1,68 @@
+// Daasity's Ometria tables: source field -> column, and the sync keys. __sync_key is the lowercase
+// hex MD5 of the listed values concatenated as strings, source_id first ('' when unset), timestamps
+// exactly as the API sent them.
+import { createHash } from 'node:crypto';
+import type { JsonObject, JsonValue } from '@conkit/base';
+import { toIsoUtc } from '@conkit/base';
+import type { Config } from './config.js';
+
+export const md5 = (...parts: (JsonValue | undefined)[]): string =>
+  createHash('md5').update(parts.map((p) => (p === null || p === undefined ? '' : String(p))).join('')).digest('hex');
+
+const str = (v: JsonValue | undefined): string | null => (v === undefined || v === null ? null : String(v));
+const get = (o: JsonObject, path: string): JsonValue | undefined =>
+  path.split('.').reduce<JsonValue | undefined>((n, k) => (n && typeof n === 'object' && !Array.isArray(n) ? n[k] : undefined), o);
+
+function common(config: Config, syncKey: string, syncedAt: string): JsonObject {
+  return { _account_id: config.account_id ?? null, __source_id: config.source_id ?? null, __sync_key: syncKey, __synced_at: syncedAt };
+}
+
+export function profile(p: JsonObject, config: Config, updateSince: string, syncedAt: string): JsonObject {
+  return {
+    profile_id: str(p.id)!, phone_number: str(p.phone_number), customer_id: str(p.customer_id), customer_name: str(p.name),
+    last_name: str(p.lastname), first_name: str(p.firstname), gender: str(p.gender), country: str(p.country),
+    marketing_optin: str(p.marketing_optin), timezone: str(p.timezone), date_of_birth: str(p.date_of_birth),
+    seen: typeof p.seen === 'boolean' ? p.seen : null, lifecycle_status: str(p.lifecycle_status),
+    is_email_valid: typeof p.is_email_valid === 'boolean' ? p.is_email_valid : null,
+    zipcode: str(get(p, 'properties.zip')), city: str(get(p, 'properties.city')), address1: str(get(p, 'properties.address1')),
+    address2: str(get(p, 'properties.address2')), state: str(get(p, 'properties.province')), shopify_tags: str(get(p, 'properties.shopify_tags')),
+    account_created_date: toIsoUtc(get(p, 'dates.account_created')), updated_at: toIsoUtc(updateSince),
+    marketing_optin_date: toIsoUtc(get(p, 'dates.marketing_optin')), marketing_optout_date: toIsoUtc(get(p, 'dates.marketing_optout')),
+    ...common(config, md5(config.source_id, p.id), syncedAt),
+  };
+}
+
+export function list(l: JsonObject, config: Config, syncedAt: string): JsonObject {
+  return {
+    list_id: str(l.id)!, list_title: str(l.title), list_description: str(l.description), list_status: str(l.status), list_type: str(l.type),
+    created_at: toIsoUtc(l.timestamp_created), updated_at: toIsoUtc(l.timestamp_stats_updated),
+    ...common(config, md5(config.source_id, l.id), syncedAt),
+  };
+}
+
+export function memberList(c: JsonObject, listId: JsonValue, config: Config, syncedAt: string): JsonObject {
+  const id = c.id ?? listId;
+  const key = md5(config.source_id, id, c.profile_id, c.timestamp);
+  return { member_list_id: key, list_id: str(id)!, profile_id: str(c.profile_id), event_at: toIsoUtc(c.timestamp), event: str(c.event), ...common(config, key, syncedAt) };
+}
+
+export function unsubscribe(u: JsonObject, config: Config, syncedAt: string): JsonObject {
+  const key = md5(config.source_id, u.profile_id, u.timestamp);
+  return {
+    unsubscribe_id: key, profile_id: str(u.profile_id), email_address: str(u.email_address), event_at: toIsoUtc(u.timestamp),
+    send_id: str(u.send_id), mass_campaign_id: str(u.mass_campaign_id), trigger_campaign_id: str(u.trigger_campaign_id),
+    unsubscribe_reason: str(u.reason), unsubscribe_reason_text: str(u.reason_text),
+    ...common(config, key, syncedAt),
+  };
+}
+
+export function emailEvent(e: JsonObject, config: Config, syncedAt: string): JsonObject {
+  const key = md5(config.source_id, e.to_address, e.event_type, e.dt_occurred);
+  return {
+    email_event_id: key, event_id: str(e.event_id), send_id: str(e.uuid), to_address: str(e.to_address), event_type: str(e.event_type),
+    event_at: toIsoUtc(e.dt_occurred), bounce_class: str(e.bounce_class), bounce_reason: str(e.reason), device_type: str(e.device_type),
+    geo_country: str(e.geo_country), geo_region: str(e.geo_region), geo_timezone: str(e.geo_timezone), target_url: str(e.target_url),
+    campaign_title: str(e.campaign_title), campaign_type: str(e.campaign_type),
+    ...common(config, key, syncedAt),
+  };
+}

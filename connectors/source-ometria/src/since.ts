@@ -1,0 +1,10 @@
+import { oneYearAgo, toIsoUtc, type StreamContext } from '@conkit/base';
+import type { Config } from './config.js';
+
+/** The lower bound of this run, as ISO UTC: a saved value, else start_date, else a year ago. */
+export function sinceOf(ctx: StreamContext<Config>, saved: unknown): string {
+  const raw = typeof saved === 'string' ? saved : ctx.config.start_date ?? oneYearAgo(ctx.startedAt).toISOString();
+  return toIsoUtc(raw) ?? oneYearAgo(ctx.startedAt).toISOString();
+}
+
+export const now = (): string => new Date().toISOString();

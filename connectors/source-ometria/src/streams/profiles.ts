@@ -1,0 +1,22 @@
+import { checkpoint, defineStream, offsetPaging, paged } from '@conkit/base';
+import schema from '../schemas/profiles.json' with { type: 'json' };
+import type { Config } from '../config.js';
+import { PAGE } from '../client.js';
+import { profile } from '../mapping.js';
+import { now, sinceOf } from '../since.js';
+
+// Profiles changed since the last run; the next run asks from this run's start, so nothing
+// changed during the read is missed (Daasity's updated_at is that update-since value).
+export default defineStream<Config>({
+  name: 'profiles',
+  schema,
+  primaryKey: ['__sync_key'],
+  cursorField: 'updated_at',
+  stateMode: 'manual',
+  read: async function* (ctx) {
+    const since = sinceOf(ctx, ctx.state?.updated_since);
+    const request = (offset: string | number | undefined) => ({ path: '/v2/profiles', params: { limit: PAGE, offset, updated_since: since } });
+    for await (const p of paged(ctx.http, request, offsetPaging({ limit: PAGE }))) yield profile(p, ctx.config, since, now());
+    yield checkpoint({ updated_since: ctx.startedAt.toISOString() });
+  },
+});
