@@ -38,6 +38,9 @@ export function soapCall(req: LiveRequest): SoapCall | undefined {
     for (const [k, v] of Object.entries(node as Record<string, unknown>)) walk(v, k);
   };
   walk(body[op], op);
+  // header leaves too (e.g. the user name of a WSUser header), so a fixture can tell logins apart
+  const head = env?.Header as Record<string, unknown> | undefined;
+  if (head && typeof head === 'object') walk(head, 'Header');
   const header = (req.headers['soapaction'] ?? '').replace(/"/g, '');
   const action = header ? header.split('/').filter(Boolean).pop()! : op;
   return { action, params };

@@ -1,0 +1,66 @@
+// SOAP for connectors, over the `soap` package: a client built from a WSDL file shipped inside the
+// connector (never downloaded), an endpoint override, a custom auth header, retries on transport
+// errors and 5xx, and SOAP faults turned into errors that name the operation and its parameters.
+import soap from 'soap';
+import { ConnectorError, configError, systemError, transientError } from './errors.js';
+import { backoffMs, isNetworkCode, sleep } from './retry.js';
+import type { Logger } from './log.js';
+
+export interface SoapSettings {
+  /** Path of the WSDL file inside the connector package. */
+  wsdl: string;
+  /** Overrides the WSDL's service address. */
+  endpoint?: string;
+  /** A header element sent with every call, as raw XML (escape values with xmlEscape). */
+  headerXml?: string;
+  retries?: number;
+  timeoutMs?: number;
+  log?: Logger;
+  /** Tells whether a fault means the credentials were refused (a config_error, never retried). */
+  isLoginFault?: (faultString: string) => boolean;
+}
+
+export const xmlEscape = (v: string): string =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+interface SoapFailure { root?: { Envelope?: { Body?: { Fault?: { faultcode?: string; faultstring?: string } } } }; response?: { status?: number }; code?: string; message?: string }
+
+export interface SoapClient { call<T = unknown>(operation: string, args: Record<string, unknown>): Promise<T | null> }
+
+export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
+  const client = await soap.createClientAsync(s.wsdl, { endpoint: s.endpoint, disableCache: true, returnFault: false });
+  if (s.headerXml) client.addSoapHeader(s.headerXml);
+  const retries = s.retries ?? 5;
+  const describe = (op: string, args: Record<string, unknown>): string => `${op}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+  return {
+    async call<T>(operation: string, args: Record<string, unknown>): Promise<T | null> {
+      const fn = (client as unknown as Record<string, (a: unknown, o?: unknown) => Promise<[unknown]>>)[`${operation}Async`];
+      if (!fn) throw systemError(`The WSDL has no operation ${operation}`);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const [result] = await fn.call(client, args, { timeout: s.timeoutMs ?? 120_000 });
+          const body = result as Record<string, unknown> | null;
+          return (body?.[`${operation}Result`] ?? null) as T | null;
+        } catch (e) {
+          const err = e as SoapFailure;
+          const fault = err.root?.Envelope?.Body?.Fault;
+          if (fault) {
+            const text = String(fault.faultstring ?? fault.faultcode ?? 'SOAP fault');
+            if (s.isLoginFault?.(text)) throw configError(`The service refused the login (${text}). Check 'username' and 'password', and that the account has API access.`);
+            throw new ConnectorError(`${describe(operation, args)} failed with a SOAP fault: ${text}`, { failureType: 'system_error' });
+          }
+          const status = err.response?.status;
+          // no status: the connection failed; a 2xx here: the envelope arrived broken (cut off); both are retried
+          const retryable = status === undefined ? isNetworkCode(err.code) || /socket hang up|aborted|ECONNRESET|timeout/i.test(err.message ?? '') || err.code === undefined : (status >= 200 && status < 300) || status === 408 || status === 429 || status >= 500;
+          if (status === 401 || status === 403) throw configError(`${describe(operation, args)} was refused with HTTP ${status}. Check the credentials and the service's IP allow-list.`);
+          if (!retryable || attempt > retries) {
+            throw (retryable ? transientError : systemError)(`${describe(operation, args)} failed: ${status ? `HTTP ${status}` : err.message ?? String(e)}${attempt > 1 ? ` after ${attempt} attempts` : ''}`);
+          }
+          const delay = backoffMs(attempt, Number(process.env.CONKIT_RETRY_BASE_MS ?? 1000), 60_000);
+          s.log?.warn(`${operation} failed (${status ? `HTTP ${status}` : err.message}); retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${retries + 1})`);
+          await sleep(delay);
+        }
+      }
+    },
+  };
+}

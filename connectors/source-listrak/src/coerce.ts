@@ -1,0 +1,42 @@
+// SOAP delivers strings (or whatever the soap package made of them); tables carry the types Stitch
+// lists. Each value is typed by the stream's JSON schema. Listrak sends dates without an offset:
+// they are read as UTC.
+import type { JsonObject, JsonSchema, JsonValue } from '@conkit/base';
+import { toIsoUtc } from '@conkit/base';
+
+type Prop = { type?: string | string[]; format?: string; items?: Prop };
+const kind = (p: Prop): string => (Array.isArray(p.type) ? p.type.find((t) => t !== 'null') : p.type) ?? 'string';
+
+export function coerceValue(v: unknown, p: Prop): JsonValue {
+  if (v === undefined || v === null || v === '') return null;
+  if (typeof v === 'object' && !(v instanceof Date) && (v as { $attributes?: { nil?: string } }).$attributes?.nil) return null;
+  switch (kind(p)) {
+    case 'integer': {
+      const n = Number.parseInt(String(v), 10);
+      return Number.isNaN(n) ? null : n;
+    }
+    case 'number': {
+      const n = Number.parseFloat(String(v));
+      return Number.isNaN(n) ? null : n;
+    }
+    case 'boolean':
+      return typeof v === 'boolean' ? v : String(v).toLowerCase() === 'true';
+    case 'array': {
+      // <GoogleTrackingDomains><string>a</string></GoogleTrackingDomains> arrives as { string: [...] }
+      const inner = typeof v === 'object' && !Array.isArray(v) ? Object.values(v as object)[0] : v;
+      return (Array.isArray(inner) ? inner : [inner]).filter((x) => x !== undefined && x !== null).map((x) => String(x));
+    }
+    case 'object':
+      return typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as JsonValue) : null;
+    default:
+      if (p.format === 'date-time') return toIsoUtc(v instanceof Date ? v.toISOString() : String(v));
+      return String(v);
+  }
+}
+
+export function coerce(raw: Record<string, unknown>, schema: JsonSchema): JsonObject {
+  const props = (schema.properties ?? {}) as Record<string, Prop>;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(raw)) if (k !== 'attributes' && k !== '$attributes') out[k] = props[k] ? coerceValue(v, props[k]) : (typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as JsonValue) : String(v));
+  return out;
+}
