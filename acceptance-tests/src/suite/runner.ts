@@ -1,6 +1,6 @@
 // Runs a connector for the suite: as a Node process (default) or as its image (ACCEPTANCE_IMAGE=1),
 // with the same arguments and the same assertions.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -8,11 +8,13 @@ import { runConnector, type ConnectorRun } from '@conkit/base/testing';
 import { connectorDir } from './config.js';
 
 const work = mkdtempSync(join(tmpdir(), 'acceptance-'));
+// an image runs as the unprivileged node user and must be able to read what is mounted
+chmodSync(work, 0o755);
 let n = 0;
 
 export function writeJson(name: string, value: unknown): string {
   const f = join(work, `${n++}-${name}`);
-  writeFileSync(f, JSON.stringify(value));
+  writeFileSync(f, JSON.stringify(value), { mode: 0o644 });
   return f;
 }
 
