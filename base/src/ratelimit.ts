@@ -15,6 +15,9 @@ export class RateLimiter {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(limit: RateLimit | undefined) {
+    // CONKIT_PACING=off turns the declared pacing off (the benchmark measures throughput, not the
+    // vendor's quota); the server's own budget headers are still obeyed.
+    if (process.env.CONKIT_PACING === 'off') limit = undefined;
     const perMs = Math.max(limit?.perSecond ? limit.perSecond / 1000 : 0, 0) || (limit?.perMinute ? limit.perMinute / 60_000 : 0);
     this.intervalMs = perMs > 0 ? 1 / perMs : 0;
     // allow a short burst (one second's worth, at least 1) so single calls never wait

@@ -54,16 +54,44 @@ export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest):
     }
     order = d.orders.get(id)!;
   } else order = d.rows.map((_, i) => i);
+  const ascending = !!spec.sort && ((spec.sort.param && req.query[spec.sort.param]) || spec.sort.default || 'asc') === 'asc';
+  // bounds on the sort field narrow [lo, hi) by binary search; other filters scan what is left
+  let lo = 0;
+  let hi = order.length;
+  const rest: NonNullable<DatasetSpec['filters']> = [];
   for (const f of spec.filters ?? []) {
     const raw = req.query[f.param];
     if (raw === undefined) continue;
     const bound = f.type === 'epoch' ? Number(raw) * 1000 : value(raw, f.type);
     const keys = keysOf(d, f.field, f.type);
-    order = order.filter((i) => {
+    if (!ascending || f.field !== spec.sort!.field || f.op === 'eq') {
+      rest.push(f);
+      continue;
+    }
+    const below = (i: number): boolean => { const v = keys[order[i]]; return f.op === 'gt' || f.op === 'lte' ? v <= bound : v < bound; };
+    let x = lo;
+    let y = hi;
+    while (x < y) {
+      const mid = (x + y) >> 1;
+      if (below(mid)) x = mid + 1;
+      else y = mid;
+    }
+    if (f.op === 'gt' || f.op === 'gte') lo = x;
+    else hi = x;
+  }
+  // with no other filter, the page is taken straight from [lo, hi) without copying the range
+  let view = rest.length === 0 ? order : order.slice(lo, Math.max(lo, hi));
+  if (rest.length) [lo, hi] = [0, view.length];
+  for (const f of rest) {
+    const bound = f.type === 'epoch' ? Number(req.query[f.param]) * 1000 : value(req.query[f.param], f.type);
+    const keys = keysOf(d, f.field, f.type);
+    view = view.filter((i) => {
       const v = keys[i];
       return f.op === 'gt' ? v > bound : f.op === 'gte' ? v >= bound : f.op === 'lt' ? v < bound : f.op === 'lte' ? v <= bound : v === bound;
     });
+    hi = view.length;
   }
+  order = view;
   const p = spec.paging ?? {};
   const size = Number((p.per_page && req.query[p.per_page]) ?? (p.limit && req.query[p.limit]) ?? p.default_size ?? 50);
   if (p.max_size && size > p.max_size) return { status: 400, body: JSON.stringify({ error: `${p.per_page ?? p.limit} must be at most ${p.max_size}` }) };
@@ -73,6 +101,6 @@ export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest):
     if (p.max_page && page > p.max_page) return { status: 400, body: JSON.stringify({ error: `page must be at most ${p.max_page}` }) };
     start = (page - 1) * size;
   } else if (p.offset) start = Number(req.query[p.offset] ?? 0);
-  const slice = order.slice(start, start + size).map((i) => d.rows[i]);
+  const slice = order.slice(lo + start, Math.min(hi, lo + start + size)).map((i) => d.rows[i]);
   return { status: 200, body: JSON.stringify(spec.wrap ? { [spec.wrap]: slice } : slice) };
 }
