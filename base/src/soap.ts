@@ -28,7 +28,12 @@ interface SoapFailure { root?: { Envelope?: { Body?: { Fault?: { faultcode?: str
 export interface SoapClient { call<T = unknown>(operation: string, args: Record<string, unknown>): Promise<T | null> }
 
 export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
-  const client = await soap.createClientAsync(s.wsdl, { endpoint: s.endpoint, disableCache: true, returnFault: false });
+  // dates stay the strings the service sent: the soap package would parse them as local time
+  const keepText = (text: string): string => text;
+  const client = await soap.createClientAsync(s.wsdl, {
+    endpoint: s.endpoint, disableCache: true, returnFault: false,
+    customDeserializer: { dateTime: keepText, date: keepText, time: keepText },
+  });
   if (s.headerXml) client.addSoapHeader(s.headerXml);
   const retries = s.retries ?? 5;
   const describe = (op: string, args: Record<string, unknown>): string => `${op}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
