@@ -2,3 +2,4 @@ export { validateMessage, compileRecordSchema, protocolDir } from './protocol-sc
 export { runConnector, ofType, type ConnectorRun, type RunConnectorOptions } from './run-connector.js';
 export { catalogFor } from './catalog.js';
 export { startExampleServer, updatedAt, type ExampleServer, type Fault } from './example-server.js';
+export { sampleRss, type RssSamples } from './rss.js';

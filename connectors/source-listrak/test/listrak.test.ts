@@ -1,13 +1,13 @@
 // source-listrak against the replay server speaking SOAP: table selection, SOAP faults other than
 // login, typed values, and 200,000 sent contacts over many pages with flat memory.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReplayServer, soapCall, type ReplayServer } from '@conkit/acceptance-tests';
-import { runConnector, ofType } from '@conkit/base/testing';
+import { runConnector, ofType, sampleRss } from '@conkit/base/testing';
 import { coerceValue } from '../src/coerce.js';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -77,15 +77,7 @@ describe('source-listrak', () => {
       return undefined;
     });
     const child = spawn(process.execPath, [main, 'read', '--config', config(server.url), '--catalog', catalog(['message_sends'])], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let peak = 0;
-    const samples: number[] = [];
-    const timer = setInterval(() => {
-      try {
-        const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
-        samples.push(rss);
-        peak = Math.max(peak, rss);
-      } catch { /* exited */ }
-    }, 100);
+    const rss = sampleRss(child.pid!);
     let records = 0;
     let tail = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -94,12 +86,12 @@ describe('source-listrak', () => {
       records += lines.filter((l) => l.startsWith('{"type":"RECORD"')).length;
     });
     const code = await new Promise((r) => child.on('close', r));
-    clearInterval(timer);
+    const mem = rss.stop();
     expect(code).toBe(0);
     expect(records).toBe(PAGES * PER);
-    // memory at the end of the read is no higher than a fifth of the way in: nothing piles up
-    const early = Math.max(...samples.slice(0, Math.ceil(samples.length / 5)));
-    expect(peak).toBeLessThan(early * 1.5);
-    expect(peak).toBeLessThan(250);
+    // nothing piles up: the last third of the read sits within 20% of the middle third
+    expect(mem.samples.length).toBeGreaterThan(10);
+    expect(mem.lastThirdMb).toBeLessThan(mem.middleThirdMb * 1.2);
+    expect(mem.peakMb).toBeLessThan(300);
   }, 300_000);
 });
