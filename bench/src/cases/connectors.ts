@@ -1,0 +1,95 @@
+// The four connectors, each reading a large generated source through the same local servers the
+// tests use, beside the raw pipeline of the same requests or the same object, in the same run.
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startReplayServer, startS3Server, loadExchanges, soapCall, type ReplayServer } from '@conkit/acceptance-tests';
+import { measure } from '../measure.js';
+import type { Row } from '../table.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const main = (c: string): string => join(root, 'connectors', c, 'dist', 'main.js');
+const rawHttp = fileURLToPath(new URL('../raw-http.js', import.meta.url));
+const rawS3 = fileURLToPath(new URL('../raw-s3-csv.js', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'bench-'));
+chmodSync(work, 0o755);
+let n = 0;
+const file = (v: unknown): string => {
+  const f = join(work, `${n++}.json`);
+  writeFileSync(f, typeof v === 'string' ? v : JSON.stringify(v));
+  return f;
+};
+const catalog = (stream: string) => file({ streams: [{ stream: { name: stream, json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] });
+const ENV = { CONKIT_PACING: 'off' };
+
+async function httpCase(connector: string, stream: string, server: ReplayServer, config: unknown, mode: 'json' | 'xml', dataPath: (path: string) => boolean): Promise<Row> {
+  const kit = await measure([process.execPath, main(connector), 'read', '--config', file(config), '--catalog', catalog(stream)], ENV);
+  const reqs = server.requests().filter((r) => dataPath(r.path) && (mode === 'json' || soapCall(r)?.action !== 'GetContactListCollection'))
+    .map((r) => ({ method: r.method, url: `${server.url}${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : ''}`, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => !/^(host|content-length|connection)$/.test(k))), body: r.method === 'POST' ? r.body : undefined }));
+  const raw = await measure([process.execPath, rawHttp, file(reqs), mode, stream]);
+  await server.close();
+  return { connector, stream, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, peakMb: kit.peakRssMb, note: `${reqs.length} requests; raw peak ${raw.peakRssMb.toFixed(0)} MB` };
+}
+
+export async function wootric(records: number): Promise<Row> {
+  const rows = Array.from({ length: records }, (_, i) => {
+    const s = 1481878800 + Math.floor(i / 3);
+    return { id: i + 1, created_at: `${new Date((s - 28800) * 1000).toISOString().replace('T', ' ').slice(0, 19)} -0800`, updated_at: '2016-12-16 09:05:00 -0800', score: i % 11, text: `comment ${i}`, survey_id: 3, end_user_id: i % 1000, tags: [] };
+  });
+  const data = file(rows);
+  const fx = join(root, 'connectors/source-wootric/fixtures/http');
+  const [token] = loadExchanges(join(fx, 'oauth.yaml'));
+  const [responses] = loadExchanges(join(fx, 'data.yaml'));
+  const server = await startReplayServer({ exchanges: [token, { ...responses, dataset: { ...responses.dataset!, file: data }, dir: '/' }] });
+  return httpCase('source-wootric', 'responses', server, { client_id: 'fixture-client-id', client_secret: 'bench-secret-1', start_date: '2016-12-01', base_url: server.url }, 'json', (p) => p === '/v1/responses');
+}
+
+export async function ometriaProfiles(records: number): Promise<Row> {
+  const rows = Array.from({ length: records }, (_, i) => ({ id: `p${i}`, customer_id: `c${i}`, email: `u${i}@example.com`, firstname: 'A', lastname: `B${i}`, country: 'GB', properties: { zip: 'N1', city: 'London' }, dates: { account_created: '2023-01-01T00:00:00+00:00', updated: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString() } }));
+  const data = file(rows);
+  const fx = join(root, 'connectors/source-ometria/fixtures/http/api.yaml');
+  const profiles = loadExchanges(fx).find((e) => e.name === 'profiles')!;
+  const server = await startReplayServer({ exchanges: [{ ...profiles, request: { ...profiles.request, headers: { 'x-ometria-auth': '*' } }, dataset: { ...profiles.dataset!, file: data }, dir: '/' }] });
+  return httpCase('source-ometria', 'profiles', server, { api_key: 'bench-key-1', start_date: '2024-01-01', base_url: server.url }, 'json', (p) => p === '/v2/profiles');
+}
+
+export async function listrakSends(records: number): Promise<Row> {
+  const PER = 500;
+  const pages = Math.ceil(records / PER);
+  const env = (op: string, inner: string) => `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><${op}Response xmlns="http://webservices.listrak.com/v31/"><${op}Result>${inner}</${op}Result></${op}Response></soap:Body></soap:Envelope>`;
+  const server = await startReplayServer();
+  server.addHandler((req) => {
+    const call = soapCall(req);
+    const xml = (body: string) => ({ headers: { 'content-type': 'text/xml' }, body });
+    if (call?.action === 'GetContactListCollection') return xml(env('GetContactListCollection', '<WSContactList><ListID>1</ListID></WSContactList>'));
+    if (call?.action === 'ReportListMessageActivity') return xml(env('ReportListMessageActivity', '<WSMessageActivity><MsgID>7001</MsgID><ListID>1</ListID></WSMessageActivity>'));
+    if (call?.action !== 'ReportMessageContactSent') return undefined;
+    const page = Number(call.params.Page);
+    const count = page > pages ? 0 : Math.min(PER, records - (page - 1) * PER);
+    return xml(env('ReportMessageContactSent', Array.from({ length: count }, (_, i) => `<WSMessageContactSent><EmailAddress>c${(page - 1) * PER + i}@example.com</EmailAddress><MsgID>7001</MsgID></WSMessageContactSent>`).join('')));
+  });
+  return httpCase('source-listrak', 'message_sends', server, { username: 'u', password: 'bench-password-1', start_date: '2024-01-01', endpoint: `${server.url}/v31/IntegrationService.asmx` }, 'xml', () => true);
+}
+
+async function s3Case(connector: string, stream: string, records: number, bucket: string, key: string, csv: (i: number) => string, header: string | undefined, config: (endpoint: string, id: string, secret: string) => unknown): Promise<Row> {
+  const s3 = await startS3Server();
+  const lines = header ? [header] : [];
+  for (let i = 0; i < records; i++) lines.push(csv(i));
+  await s3.put(bucket, key, lines.join('\n') + '\n');
+  lines.length = 0;
+  const { accessKeyId: id, secretAccessKey: secret } = s3.credentials;
+  const kit = await measure([process.execPath, main(connector), 'read', '--config', file(config(s3.endpoint, id, secret)), '--catalog', catalog(stream)], ENV);
+  const raw = await measure([process.execPath, rawS3, s3.endpoint, id, secret, bucket, key, stream, header ? 'header' : 'none']);
+  await s3.close();
+  return { connector, stream, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, peakMb: kit.peakRssMb, note: `one ${header ? 'CSV export' : 'CSV'} object; raw peak ${raw.peakRssMb.toFixed(0)} MB` };
+}
+
+export const conversions = (records: number): Promise<Row> =>
+  s3Case('source-conversions-s3', 'conversions', records, 'conv', 'conversion-export-2020-09-22.csv', (i) => `https://www.example.com/p/${i},2020-09-22,organic,${i % 7},${i % 100}.5`, undefined,
+    (endpoint, id, secret) => ({ bucket: 'conv', endpoint, aws_access_key_id: id, aws_secret_access_key: secret }));
+
+export const ometriaEmailEvents = (records: number): Promise<Row> =>
+  s3Case('source-ometria', 'email_events', records, 'export', 'email_events/2024-03-01.csv', (i) => `ev-${i},send-${i % 50},u${i % 9999}@example.com,open,2024-03-01 08:${String(i % 60).padStart(2, '0')}:00,,,mobile,GB,London,Europe/London,,Spring,mass`,
+    'event_id,uuid,to_address,event_type,dt_occurred,bounce_class,reason,device_type,geo_country,geo_region,geo_timezone,target_url,campaign_title,campaign_type',
+    (endpoint, id, secret) => ({ api_key: 'bench-key-2', base_url: 'http://127.0.0.1:9', export: { bucket: 'export', endpoint, aws_access_key_id: id, aws_secret_access_key: secret } }));

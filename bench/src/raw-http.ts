@@ -1,0 +1,34 @@
+// The raw pipeline for HTTP connectors: the very requests the connector made (same URLs, same
+// bodies, same order), each fetched, parsed (JSON or XML), every item JSON.stringify'd as a RECORD
+// line and written with back-pressure. No validation, masking, state, retries or paging logic.
+import { readFileSync } from 'node:fs';
+import { XMLParser } from 'fast-xml-parser';
+
+interface Req { method: string; url: string; headers: Record<string, string>; body?: string }
+const [file, mode, stream] = process.argv.slice(2);
+const requests = JSON.parse(readFileSync(file, 'utf8')) as Req[];
+const xml = new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false });
+let buf = '';
+const flush = async (): Promise<void> => {
+  if (!process.stdout.write(buf)) await new Promise((r) => process.stdout.once('drain', r));
+  buf = '';
+};
+const itemsOf = (text: string): unknown[] => {
+  if (mode === 'json') {
+    const body = JSON.parse(text) as unknown;
+    return Array.isArray(body) ? body : [];
+  }
+  // SOAP: Envelope > Body > XResponse > XResult > item[]
+  const body = (xml.parse(text) as { Envelope: { Body: Record<string, Record<string, Record<string, unknown>>> } }).Envelope.Body;
+  const result = Object.values(Object.values(body)[0] ?? {})[0];
+  const items = result && typeof result === 'object' ? Object.values(result)[0] : undefined;
+  return Array.isArray(items) ? items : items ? [items] : [];
+};
+for (const r of requests) {
+  const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body });
+  for (const item of itemsOf(await res.text())) {
+    buf += JSON.stringify({ type: 'RECORD', record: { stream, data: item, emitted_at: Date.now() } }) + '\n';
+    if (buf.length > 65536) await flush();
+  }
+}
+await flush();
