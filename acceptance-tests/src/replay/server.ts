@@ -23,6 +23,8 @@ export interface ReplayServer {
   addHandler(h: Handler): void;
   /** Run-level faults, applied in order to matching requests. */
   addFault(f: FaultSpec): void;
+  /** Drops every pending run-level fault. */
+  clearFaults(): void;
   hits(name: string): number;
 }
 
@@ -146,6 +148,7 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
     addExchange: (ex) => void exchanges.push(ex),
     addHandler: (h) => void handlers.push(h),
     addFault: (spec) => void faults.push({ spec, left: spec.times ?? 1, skip: spec.after ?? 0 }),
+    clearFaults: () => void faults.splice(0),
     hits: (name) => hits.get(name) ?? 0,
   };
 }

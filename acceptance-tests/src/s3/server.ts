@@ -27,6 +27,7 @@ export interface S3Server {
   region: string;
   close(): Promise<void>;
   addFault(f: S3Fault): void;
+  clearFaults(): void;
   /** Uploads every file under dir as s3://<first folder>/<rest of path>. Returns the keys. */
   upload(dir: string): Promise<string[]>;
   put(bucket: string, key: string, body: string | Buffer): Promise<void>;
@@ -122,6 +123,7 @@ export async function startS3Server(opts: { credentials?: Credentials; region?: 
     requests,
     client,
     addFault: (f) => void faults.push({ ...f, left: f.times ?? 1, skip: f.after ?? 0 }),
+    clearFaults: () => void faults.splice(0),
     createBucket: async (bucket) => {
       if (buckets.has(bucket)) return;
       await sdk.send(new CreateBucketCommand({ Bucket: bucket }));

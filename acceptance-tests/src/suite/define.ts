@@ -134,12 +134,37 @@ export function defineAcceptance(cfg: AcceptanceConfig): void {
       for (const f of faults) {
         if (f === 'SlowDown' || f === 'InternalError' || f === 's3drop') env.s3?.addFault({ kind: f === 's3drop' ? 'drop' : f, times: 2 });
         else if (f === 'drop') env.replay.addFault({ drop: true, times: 1, after: 1 });
+        else if (f === 'truncate') env.replay.addFault({ truncate: 0.6, times: 1, after: 1 });
+        else if (f === 'slow') env.replay.addFault({ delayMs: 1500, times: 2, after: 1 });
         else if (String(f) === '429') env.replay.addFault({ status: 429, retryAfter: 1, times: 2, after: 1 });
         else env.replay.addFault({ status: Number(f), times: 3, after: 2 });
         const faulty = await read(configured);
         check.readIsSound(faulty, catalog, configured);
         check.sameRecords(clean, faulty, catalog, cfg.volatile_fields);
       }
+    });
+
+    it.skipIf(faults.length === 0)('faults: when retries run out, a transient_error names the stream, and a rerun from the last STATEs completes the set', async () => {
+      const configured = catalogFor(catalog, { mode: 'incremental' });
+      const clean = await read(configured);
+      const s3Only = !faults.some((f) => ['429', '500', 'drop'].includes(String(f)));
+      if (s3Only) env.s3?.addFault({ kind: 'InternalError', times: 10_000, after: 3 });
+      else env.replay.addFault({ status: 503, times: 10_000, after: 3 });
+      const broken = await read(configured);
+      env.replay.clearFaults();
+      env.s3?.clearFaults();
+      expect(broken.code, 'the read should fail once retries run out').toBe(1);
+      const errors = check.of(broken, 'TRACE').filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error!);
+      const streamError = errors.find((e) => e.stream_descriptor);
+      expect(streamError?.failure_type).toBe('transient_error');
+      expect(streamError?.message).toContain(streamError?.stream_descriptor?.name);
+      const last = new Map<string, unknown>();
+      for (const m of check.of(broken, 'STATE')) last.set(m.state.stream!.stream_descriptor.name, m.state);
+      const rerun = await read(configured, [...last.values()]);
+      check.readIsSound(rerun, catalog, configured);
+      const got = new Set([...check.recordsByKey(broken, catalog).keys(), ...check.recordsByKey(rerun, catalog).keys()]);
+      const missing = [...check.recordsByKey(clean, catalog).keys()].filter((k) => !got.has(k));
+      expect(missing, 'records lost between the failed read and its rerun').toEqual([]);
     });
 
     it('hygiene: unknown stream is a config_error; no secret in any output or fixture', async () => {
