@@ -1,7 +1,7 @@
 // The sync runner against the kit's example connector and a real local server: upsert semantics,
 // resume from the committed state, JSON lines, and a SIGKILL in the middle of a large read.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,11 @@ describe('sync runner', () => {
     expect(second.code).toBe(0);
     expect(decodeURIComponent(server.requests.slice(before).find((r) => r.startsWith('/items'))!)).toContain('since=2021-01-01T08:19:00.000Z');
     expect(await query(db, 'SELECT count(*) AS n, count(DISTINCT id) AS d, max(id) AS m FROM items')).toEqual([{ n: '650', d: '650', m: '649' }]);
+    // the runner's output and everything it wrote hold no form of the API key
+    const forms = ['sync-test-key', Buffer.from('sync-test-key').toString('base64')];
+    for (const out of [first.stderr, second.stderr, ...readdirSync(t.dir).map((f) => readFileSync(join(t.dir, f)).toString('latin1'))]) {
+      for (const f of forms) expect(out).not.toContain(f);
+    }
   });
 
   it('writes JSON lines with --dest jsonl', async () => {
