@@ -65,12 +65,15 @@ export async function readStream<C>(
           running = true;
           await out.write(messages.streamStatus(name, 'RUNNING'));
         }
-        const pending = out.writeLine(`${recordHead}${JSON.stringify(item)},"emitted_at":${Date.now()}}}`);
-        if (pending) await pending;
-        sinceState++;
-        total++;
-        if (incremental && field && !manual) max.see(cursorOf(item, field));
-        if (sinceState >= every && (!incremental || (def.sorted && !manual))) await emitState(currentState());
+        // a page of records goes out in one synchronous loop: no promise per record
+        for (const record of Array.isArray(item) ? item : [item]) {
+          const pending = out.writeLine(`${recordHead}${JSON.stringify(record)},"emitted_at":${Date.now()}}}`);
+          if (pending) await pending;
+          sinceState++;
+          total++;
+          if (incremental && field && !manual) max.see(cursorOf(record, field));
+          if (sinceState >= every && (!incremental || (def.sorted && !manual))) await emitState(currentState());
+        }
       }
       if (!running) {
         running = true;

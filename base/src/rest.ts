@@ -23,22 +23,27 @@ export interface RestStreamDef<C, S> extends Omit<StreamDef<C, S>, 'read'> {
 
 const asArray = (body: unknown): unknown[] => (Array.isArray(body) ? body : body === null || body === undefined ? [] : [body]);
 
-/** The raw records of every page of one request, page after page (for streams that shape their own loop). */
-export async function* paged(
+/** The raw records of every page of one request, one array per page (for streams that shape their own loop). */
+export async function* pages(
   http: HttpClient,
   request: (page: PageToken | undefined) => HttpRequest,
   paginator: Paginator,
   records: (body: unknown) => unknown[] = asArray,
   maxPages?: number,
-): AsyncGenerator<JsonObject> {
+): AsyncGenerator<JsonObject[]> {
   let token = paginator.first();
-  for (let pages = 1; ; pages++) {
+  for (let count = 1; ; count++) {
     const res = await http.request(request(token));
     const rows = records(res.data);
-    for (const raw of rows) yield raw as JsonObject;
+    yield rows as JsonObject[];
     token = paginator.next({ body: res.data, headers: res.headers, records: rows, token });
-    if (token === undefined || (maxPages !== undefined && pages >= maxPages)) return;
+    if (token === undefined || (maxPages !== undefined && count >= maxPages)) return;
   }
+}
+
+/** The raw records of every page, one by one. */
+export async function* paged(...args: Parameters<typeof pages>): AsyncGenerator<JsonObject> {
+  for await (const page of pages(...args)) yield* page;
 }
 
 export function restStream<C, S = undefined>(def: RestStreamDef<C, S>): StreamDef<C, S> {
@@ -47,9 +52,13 @@ export function restStream<C, S = undefined>(def: RestStreamDef<C, S>): StreamDe
     ...rest,
     read: async function* (ctx, slice) {
       const paginator = paginate ? paginate(ctx.config) : noPaging();
-      for await (const raw of paged(ctx.http, (page) => request({ config: ctx.config, slice, page, ctx }), paginator, records, maxPages)) {
-        const rec = map ? map(raw, ctx, slice) : raw;
-        if (rec) yield rec;
+      for await (const page of pages(ctx.http, (token) => request({ config: ctx.config, slice, page: token, ctx }), paginator, records, maxPages)) {
+        const out: JsonObject[] = [];
+        for (const raw of page) {
+          const rec = map ? map(raw, ctx, slice) : raw;
+          if (rec) out.push(rec);
+        }
+        yield out;
       }
     },
   });

@@ -16,6 +16,11 @@ export interface SlidingWindowOptions<R> {
 }
 
 export async function* slidingWindow<R>(opts: SlidingWindowOptions<R>): AsyncGenerator<R> {
+  for await (const page of slidingWindowPages(opts)) yield* page;
+}
+
+/** The same, one array per page. */
+export async function* slidingWindowPages<R>(opts: SlidingWindowOptions<R>): AsyncGenerator<R[]> {
   let from = opts.from;
   let boundary = new Set<string | number>();
   for (;;) {
@@ -23,6 +28,7 @@ export async function* slidingWindow<R>(opts: SlidingWindowOptions<R>): AsyncGen
     let idsAtLast = new Set<string | number>();
     for (let page = 1; page <= opts.maxPages; page++) {
       const rows = await opts.fetch(from, page);
+      const fresh: R[] = [];
       for (const r of rows) {
         const c = opts.cursor(r);
         if (c === from && boundary.has(opts.id(r))) continue;
@@ -31,8 +37,9 @@ export async function* slidingWindow<R>(opts: SlidingWindowOptions<R>): AsyncGen
           idsAtLast = new Set();
         }
         idsAtLast.add(opts.id(r));
-        yield r;
+        fresh.push(r);
       }
+      yield fresh;
       if (rows.length < opts.pageSize) return;
     }
     if (last <= from) {

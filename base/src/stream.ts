@@ -32,7 +32,8 @@ export interface StreamContext<C> {
   isSelected(stream: string): boolean;
 }
 
-export type StreamItem = JsonObject | Checkpoint;
+/** A record, a batch of records (one page: the cheap path), or an explicit checkpoint. */
+export type StreamItem = JsonObject | JsonObject[] | Checkpoint;
 
 export interface StreamDef<C, S = undefined> {
   name: string;

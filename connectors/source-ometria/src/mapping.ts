@@ -10,24 +10,26 @@ export const md5 = (...parts: (JsonValue | undefined)[]): string =>
   createHash('md5').update(parts.map((p) => (p === null || p === undefined ? '' : String(p))).join('')).digest('hex');
 
 const str = (v: JsonValue | undefined): string | null => (v === undefined || v === null ? null : String(v));
-const get = (o: JsonObject, path: string): JsonValue | undefined =>
-  path.split('.').reduce<JsonValue | undefined>((n, k) => (n && typeof n === 'object' && !Array.isArray(n) ? n[k] : undefined), o);
 
 function common(config: Config, syncKey: string, syncedAt: string): JsonObject {
   return { _account_id: config.account_id ?? null, __source_id: config.source_id ?? null, __sync_key: syncKey, __synced_at: syncedAt };
 }
 
+const obj = (v: JsonValue | undefined): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+
 export function profile(p: JsonObject, config: Config, updateSince: string, syncedAt: string): JsonObject {
+  const props = obj(p.properties);
+  const dates = obj(p.dates);
   return {
     profile_id: str(p.id)!, phone_number: str(p.phone_number), customer_id: str(p.customer_id), customer_name: str(p.name),
     last_name: str(p.lastname), first_name: str(p.firstname), gender: str(p.gender), country: str(p.country),
     marketing_optin: str(p.marketing_optin), timezone: str(p.timezone), date_of_birth: str(p.date_of_birth),
     seen: typeof p.seen === 'boolean' ? p.seen : null, lifecycle_status: str(p.lifecycle_status),
     is_email_valid: typeof p.is_email_valid === 'boolean' ? p.is_email_valid : null,
-    zipcode: str(get(p, 'properties.zip')), city: str(get(p, 'properties.city')), address1: str(get(p, 'properties.address1')),
-    address2: str(get(p, 'properties.address2')), state: str(get(p, 'properties.province')), shopify_tags: str(get(p, 'properties.shopify_tags')),
-    account_created_date: toIsoUtc(get(p, 'dates.account_created')), updated_at: toIsoUtc(updateSince),
-    marketing_optin_date: toIsoUtc(get(p, 'dates.marketing_optin')), marketing_optout_date: toIsoUtc(get(p, 'dates.marketing_optout')),
+    zipcode: str(props.zip), city: str(props.city), address1: str(props.address1),
+    address2: str(props.address2), state: str(props.province), shopify_tags: str(props.shopify_tags),
+    account_created_date: toIsoUtc(dates.account_created), updated_at: toIsoUtc(updateSince),
+    marketing_optin_date: toIsoUtc(dates.marketing_optin), marketing_optout_date: toIsoUtc(dates.marketing_optout),
     ...common(config, md5(config.source_id, p.id), syncedAt),
   };
 }

@@ -2,7 +2,7 @@
 // records, filtered by epoch seconds and sorted ascending, read past the 1,500-record cap by sliding
 // the lower bound (the kit's slidingWindow). Timestamps leave as ISO-8601 UTC.
 import type { JsonObject, JsonSchema, StreamDef } from '@conkit/base';
-import { defineStream, epochSeconds, oneYearAgo, parseTimestamp, slidingWindow, toIsoUtc } from '@conkit/base';
+import { defineStream, epochSeconds, oneYearAgo, parseTimestamp, slidingWindowPages, toIsoUtc } from '@conkit/base';
 import type { Config } from './client.js';
 
 const PER_PAGE = 50;
@@ -27,7 +27,7 @@ export function wootricStream(t: WootricTable): StreamDef<Config> {
     sorted: true,
     read: async function* (ctx) {
       const start = parseTimestamp(ctx.cursor.start(ctx.config.start_date ?? oneYearAgo(ctx.startedAt).toISOString()));
-      const rows = slidingWindow<JsonObject>({
+      const pages = slidingWindowPages<JsonObject>({
         from: epochSeconds(start ?? oneYearAgo(ctx.startedAt)),
         pageSize: PER_PAGE,
         maxPages: MAX_PAGES,
@@ -39,10 +39,12 @@ export function wootricStream(t: WootricTable): StreamDef<Config> {
           return (await ctx.http.get<JsonObject[]>(t.path, { params })).data ?? [];
         },
       });
-      for await (const r of rows) {
-        const out: JsonObject = { ...r };
-        for (const f of t.dateFields) if (f in out) out[f] = toIsoUtc(out[f]);
-        yield out;
+      for await (const page of pages) {
+        yield page.map((r) => {
+          const out: JsonObject = { ...r };
+          for (const f of t.dateFields) if (f in out) out[f] = toIsoUtc(out[f]);
+          return out;
+        });
       }
     },
   });

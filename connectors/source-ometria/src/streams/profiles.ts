@@ -1,4 +1,4 @@
-import { checkpoint, defineStream, offsetPaging, paged } from '@conkit/base';
+import { checkpoint, defineStream, offsetPaging, pages } from '@conkit/base';
 import schema from '../schemas/profiles.json' with { type: 'json' };
 import type { Config } from '../config.js';
 import { PAGE } from '../client.js';
@@ -16,7 +16,7 @@ export default defineStream<Config>({
   read: async function* (ctx) {
     const since = sinceOf(ctx, ctx.state?.updated_since);
     const request = (offset: string | number | undefined) => ({ path: '/v2/profiles', params: { limit: PAGE, offset, updated_since: since } });
-    for await (const p of paged(ctx.http, request, offsetPaging({ limit: PAGE }))) yield profile(p, ctx.config, since, now());
+    for await (const page of pages(ctx.http, request, offsetPaging({ limit: PAGE }))) yield page.map((p) => profile(p, ctx.config, since, now()));
     yield checkpoint({ updated_since: ctx.startedAt.toISOString() });
   },
 });
