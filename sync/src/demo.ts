@@ -45,7 +45,7 @@ export async function runDemo(opts: { out: string; image: boolean }): Promise<nu
   const sql = "SELECT table_name, estimated_size AS rows FROM duckdb_tables() WHERE NOT starts_with(table_name, '_sync_state') ORDER BY table_name";
   const result = await db.query!(sql);
   process.stdout.write(`\nSample query:\n  ${sql}\n\n${table(['table_name', 'rows'], result.map((r) => [String(r.table_name), String(r.rows)]))}\n`);
-  process.stdout.write(`\nTotal records this run: ${total.toLocaleString('en-US')}. Query it yourself: pnpm sync --query "..." or duckdb ${dbPath}\n`);
+  process.stdout.write(`\nTotal records this run: ${total.toLocaleString('en-US')}. Query it yourself: duckdb ${dbPath} (or pnpm sync <connector> --config F --query SQL)\n`);
   await db.close();
   return failures ? 1 : 0;
 }
