@@ -53,16 +53,23 @@ export async function* csvRows(input: Readable, columns: Field[], delimiter?: st
   const { head, rest } = await peek(input);
   if (!head.trim()) return;
   const sep = delimiter ?? detectDelimiter(head.split(/\r?\n/)[0]);
-  const parser = csvParse({ delimiter: sep, relax_column_count: true, skip_empty_lines: true, info: true, trim: true, relax_quotes: true });
+  // Line numbers are counted here rather than with csv-parse's `info`, whose per-record snapshot
+  // costs more than the parsing: a record spans one line plus the line breaks inside its quoted fields.
+  const parser = csvParse({ delimiter: sep, relax_column_count: true, skip_empty_lines: false, trim: true, relax_quotes: true });
   const feed = (async () => {
     for await (const chunk of rest) if (!parser.write(chunk)) await new Promise((r) => parser.once('drain', r));
     parser.end();
   })();
   feed.catch((e) => parser.destroy(e as Error));
-  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  let line = 1;
+  for await (const record of parser as AsyncIterable<string[]>) {
+    const at = line;
+    line++;
+    for (const field of record) if (field.includes('\n')) line += field.split('\n').length - 1;
+    if (record.length === 1 && record[0] === '') continue;
     const row: Row = {};
-    columns.forEach((c, i) => (row[c] = item.record[i]));
-    yield { line: item.info.lines, row };
+    columns.forEach((c, i) => (row[c] = record[i]));
+    yield { line: at, row };
   }
   await feed;
 }

@@ -51,6 +51,11 @@ describe('readers', () => {
     expect(await collect(jsonRows(Readable.from([botify])))).toEqual([{ line: 1, row: want[0] }, { line: 2, row: want[1] }]);
     expect(await collect(jsonRows(Readable.from(["{'url': oops},\n"])))).toMatchObject([{ line: 1, error: expect.stringMatching(/not a JSON object/) }]);
   });
+  it('numbers lines across empty lines and quoted fields that span lines', async () => {
+    const text = 'https://a.example.com/1,2020-09-22\n\n"https://a.example.com/2",2020-09-22,"two\nlines"\nhttps://a.example.com/3,2020-09-22\n';
+    const rows = await collect(csvRows(Readable.from([text]), ['url', 'date', 'channel']));
+    expect(rows.map((r: any) => [r.line, r.row.url])).toEqual([[1, 'https://a.example.com/1'], [3, 'https://a.example.com/2'], [5, 'https://a.example.com/3']]);
+  });
   it('reads nothing from an empty file', async () => {
     expect(await collect(csvRows(Readable.from(['']), ['url', 'date']))).toEqual([]);
     expect(await collect(jsonRows(Readable.from(['  \n'])))).toEqual([]);
