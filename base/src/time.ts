@@ -26,6 +26,18 @@ export function parseTimestamp(value: unknown): Date | undefined {
     const ms = Date.parse(value);
     if (!Number.isNaN(ms)) return new Date(ms);
   }
+  // Fast path for "2016-12-16 09:05:00 -0800" (Wootric and many vendors): digits read in place.
+  if (n === 25 && value[10] === ' ' && value[19] === ' ' && (value[20] === '-' || value[20] === '+')) {
+    const d = (i: number, len: number): number => Number(value.slice(i, i + len));
+    const sign = value[20] === '-' ? -1 : 1;
+    const [y, mo, day, h, mi, sec] = [d(0, 4), d(5, 2), d(8, 2), d(11, 2), d(14, 2), d(17, 2)];
+    const local = new Date(Date.UTC(y, mo - 1, day, h, mi, sec));
+    // Date.UTC rolls "month 13" over into the next year; such a value is not a date
+    if (local.getUTCMonth() === mo - 1 && local.getUTCDate() === day && h < 24 && mi < 60 && sec < 60) {
+      return new Date(local.getTime() - sign * (d(21, 2) * 60 + d(23, 2)) * 60_000);
+    }
+    return undefined;
+  }
   const s = value.trim();
   if (DATE_ONLY.test(s)) return new Date(`${s}T00:00:00Z`);
   const m = VENDOR_OFFSET.exec(s);

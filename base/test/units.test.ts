@@ -38,6 +38,9 @@ describe('time', () => {
     expect(toIsoUtc('2020-09-22')).toBe('2020-09-22T00:00:00.000Z');
     expect(toIsoUtc(1481907900)).toBe('2016-12-16T17:05:00.000Z');
     expect(toIsoUtc('not a date')).toBeNull();
+    expect(toIsoUtc('2016-13-16 09:05:00 -0800')).toBeNull();
+    expect(toIsoUtc('2016-02-30 09:05:00 -0800')).toBeNull();
+    expect(toIsoUtc('2016-12-31 23:59:59 -0100')).toBe('2017-01-01T00:59:59.000Z');
     expect(oneYearAgo(new Date('2024-02-29T12:00:00Z')).toISOString()).toBe('2023-03-01T12:00:00.000Z');
   });
 });
