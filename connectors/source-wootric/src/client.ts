@@ -21,7 +21,9 @@ export function wootricAuth(config: Config, secrets: SecretMasker, log: Logger):
       });
       token = res.data.access_token;
       secrets.add(token);
-      expiresAt = Date.now() + (res.data.expires_in ?? 7200) * 1000 - RENEW_BEFORE_MS;
+      // renew a little early; a short-lived token (proxies, tests) keeps most of its life
+      const lifetimeMs = (res.data.expires_in ?? 7200) * 1000;
+      expiresAt = Date.now() + lifetimeMs - Math.min(RENEW_BEFORE_MS, lifetimeMs / 10);
     } catch (e) {
       if (e instanceof ConnectorError && e.failureType === 'config_error') {
         throw configError("Wootric rejected the client ID or client secret. Copy both again from Settings -> API in Wootric into 'client_id' and 'client_secret'.", e);

@@ -26,6 +26,8 @@ export function wootricStream(t: WootricTable): StreamDef<Config> {
     cursorField,
     sorted: true,
     read: async function* (ctx) {
+      // the upper bound is the sync's start: records arriving during a long sync wait for the next one
+      const until = epochSeconds(ctx.startedAt) + 1;
       const start = parseTimestamp(ctx.cursor.start(ctx.config.start_date ?? oneYearAgo(ctx.startedAt).toISOString()));
       const pages = slidingWindowPages<JsonObject>({
         from: epochSeconds(start ?? oneYearAgo(ctx.startedAt)),
@@ -35,7 +37,7 @@ export function wootricStream(t: WootricTable): StreamDef<Config> {
         id: (r) => r.id as number,
         fetch: async (from, page) => {
           // [gt] is exclusive; from - 1 makes the lower bound inclusive, so ties at a second are not lost
-          const params = { [`${t.filter}[gt]`]: from - 1, sort_order: 'asc', page, per_page: PER_PAGE };
+          const params = { [`${t.filter}[gt]`]: from - 1, [`${t.filter}[lt]`]: until, sort_order: 'asc', page, per_page: PER_PAGE };
           return (await ctx.http.get<JsonObject[]>(t.path, { params })).data ?? [];
         },
       });
