@@ -75,6 +75,18 @@ describe('source-wootric', () => {
     expect(lt.every((s) => Math.abs(s - Date.now() / 1000) < 120)).toBe(true);
   });
 
+  it('paces itself to about 100 requests a minute when the server reports no budget', async () => {
+    server = await startReplayServer({ fixtures });
+    const at: number[] = [];
+    // empty pages without X-Rate-Limit-* headers: only the declared limit spaces the requests
+    server.addHandler((req) => (req.path.startsWith('/v1/') ? (at.push(Date.now()), { body: '[]' }) : undefined));
+    const run = await runConnector(main, ['read', '--config', config(server.url), '--catalog', catalog(['responses', 'declines', 'end_users'])]);
+    expect(run.code).toBe(0);
+    expect(at).toHaveLength(3);
+    expect(at[1] - at[0]).toBeGreaterThanOrEqual(550);
+    expect(at[2] - at[1]).toBeGreaterThanOrEqual(550);
+  });
+
   it('emits the same UTC timestamps whatever the local time zone', async () => {
     server = await startReplayServer({ fixtures });
     const read = (TZ: string) => runConnector(main, ['read', '--config', config(server!.url), '--catalog', catalog(['declines', 'end_users'])], { env: { TZ } });
