@@ -7,20 +7,28 @@ import { toIsoUtc } from '@conkit/base';
 type Prop = { type?: string | string[]; format?: string; items?: Prop };
 const kind = (p: Prop): string => (Array.isArray(p.type) ? p.type.find((t) => t !== 'null') : p.type) ?? 'string';
 
+// xsd:boolean's lexical forms; anything else is not a boolean and goes out as null, not false
+const XSD_BOOLEAN: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
+
+/** The whole string must be a number: parseFloat would turn '12abc' into 12. */
+function toNumber(v: unknown): number | null {
+  const s = String(v).trim();
+  const n = s === '' ? Number.NaN : Number(s);
+  return Number.isFinite(n) ? n : null;
+}
+
 export function coerceValue(v: unknown, p: Prop): JsonValue {
   if (v === undefined || v === null || v === '') return null;
   if (typeof v === 'object' && !(v instanceof Date) && (v as { $attributes?: { nil?: string } }).$attributes?.nil) return null;
   switch (kind(p)) {
     case 'integer': {
-      const n = Number.parseInt(String(v), 10);
-      return Number.isNaN(n) ? null : n;
+      const n = toNumber(v);
+      return n !== null && Number.isInteger(n) ? n : null;
     }
-    case 'number': {
-      const n = Number.parseFloat(String(v));
-      return Number.isNaN(n) ? null : n;
-    }
+    case 'number':
+      return toNumber(v);
     case 'boolean':
-      return typeof v === 'boolean' ? v : String(v).toLowerCase() === 'true';
+      return typeof v === 'boolean' ? v : (XSD_BOOLEAN[String(v).trim().toLowerCase()] ?? null);
     case 'array': {
       // <GoogleTrackingDomains><string>a</string></GoogleTrackingDomains> arrives as { string: [...] }
       const inner = typeof v === 'object' && !Array.isArray(v) ? Object.values(v as object)[0] : v;
