@@ -48,6 +48,27 @@ describe('source-listrak', () => {
     expect(run.stdout + run.stderr).not.toContain(PASSWORD);
   });
 
+  it('a bad ListID fault names ReportListMessageActivity and its ListID; messages INCOMPLETE, subscribed_contacts goes on', async () => {
+    server = await startReplayServer({ fixtures });
+    server.addFault({ status: 500, match: 'messages of list 202', headers: { 'content-type': 'text/xml' }, body: '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>Invalid ListID 202</faultstring></soap:Fault></soap:Body></soap:Envelope>' });
+    const run = await runConnector(main, ['read', '--config', config(server.url), '--catalog', catalog(['messages', 'subscribed_contacts'])]);
+    expect(run.code).toBe(1);
+    const errors = ofType(run, 'TRACE').filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error!.message);
+    expect(errors).toHaveLength(2);
+    expect(errors[1]).toMatch(/did not complete: messages\./);
+    expect(errors[0]).toMatch(/^Stream 'messages' failed: ReportListMessageActivity\(ListID=202, StartDate=2024-01-01T00:00:00, EndDate=[^,]+, IncludeTestMessages=false\) failed with a SOAP fault: Invalid ListID 202/);
+    const statuses = ofType(run, 'TRACE').filter((m) => m.trace.type === 'STREAM_STATUS').map((m) => `${m.trace.stream_status!.stream_descriptor.name}:${m.trace.stream_status!.status}`);
+    expect(statuses).toContain('messages:INCOMPLETE');
+    expect(statuses).toContain('subscribed_contacts:COMPLETE');
+    const byStream = (name: string) => ofType(run, 'RECORD').filter((r) => r.record.stream === name);
+    expect(byStream('messages').every((r) => r.record.data.ListID === 101)).toBe(true);
+    expect(byStream('messages').length).toBeGreaterThan(0);
+    expect(new Set(byStream('subscribed_contacts').map((r) => r.record.data.ListID))).toEqual(new Set([101, 202]));
+    // a fault is the service's answer, not a transport error: asked once, not retried
+    expect(server.requests().filter((r) => soapCall(r)?.action === 'ReportListMessageActivity' && soapCall(r)?.params.ListID === '202')).toHaveLength(1);
+    expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+  });
+
   it('types SOAP strings as Stitch lists them', () => {
     expect(coerceValue('42', { type: ['integer', 'null'] })).toBe(42);
     expect(coerceValue('54.20', { type: ['number', 'null'] })).toBe(54.2);
