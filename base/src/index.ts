@@ -19,3 +19,5 @@ export { runSource, type RunOptions } from './run.js';
 export { parseArgs, type Command } from './cli.js';
 export * from './json-array.js';
 export * from './sliding.js';
+export * from './ahead.js';
+export * from './batches.js';

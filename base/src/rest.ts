@@ -3,7 +3,8 @@
 import type { JsonObject } from './protocol.js';
 import type { StreamContext, StreamDef } from './stream.js';
 import { defineStream } from './stream.js';
-import type { HttpClient, HttpRequest } from './http.js';
+import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
+import { startEarly } from './ahead.js';
 import type { PageToken, Paginator } from './paginate.js';
 import { noPaging } from './paginate.js';
 
@@ -23,7 +24,10 @@ export interface RestStreamDef<C, S> extends Omit<StreamDef<C, S>, 'read'> {
 
 const asArray = (body: unknown): unknown[] => (Array.isArray(body) ? body : body === null || body === undefined ? [] : [body]);
 
-/** The raw records of every page of one request, one array per page (for streams that shape their own loop). */
+/**
+ * The raw records of every page of one request, one array per page (for streams that shape their
+ * own loop). The next page is requested before this one is handed out (see ahead.ts).
+ */
 export async function* pages(
   http: HttpClient,
   request: (page: PageToken | undefined) => HttpRequest,
@@ -32,12 +36,21 @@ export async function* pages(
   maxPages?: number,
 ): AsyncGenerator<JsonObject[]> {
   let token = paginator.first();
-  for (let count = 1; ; count++) {
-    const res = await http.request(request(token));
+  let pending: Promise<HttpResponse<unknown>> | undefined = http.request(request(token));
+  for (let count = 1; pending; count++) {
+    const res: HttpResponse<unknown> = await pending;
     const rows = records(res.data);
+    pending = undefined;
+    // a paginator that refuses to go on (a repeated token) fails after this page is out, not instead of it
+    let failure: { error: unknown } | undefined;
+    try {
+      token = paginator.next({ body: res.data, headers: res.headers, records: rows, token });
+      if (token !== undefined && (maxPages === undefined || count < maxPages)) pending = startEarly(http.request(request(token)));
+    } catch (error) {
+      failure = { error };
+    }
     yield rows as JsonObject[];
-    token = paginator.next({ body: res.data, headers: res.headers, records: rows, token });
-    if (token === undefined || (maxPages !== undefined && count >= maxPages)) return;
+    if (failure) throw failure.error;
   }
 }
 

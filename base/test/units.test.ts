@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecretMasker, maskerFor } from '../src/secrets.js';
-import { toIsoUtc, oneYearAgo } from '../src/time.js';
+import { toIsoUtc, oneYearAgo, isoFromMs } from '../src/time.js';
+import fc from 'fast-check';
 import { backoffMs, decide, serverWaitMs } from '../src/retry.js';
 import { checkConfig } from '../src/config.js';
 import { parseState, checkCatalog } from '../src/inputs.js';
@@ -42,6 +43,31 @@ describe('time', () => {
     expect(toIsoUtc('2016-02-30 09:05:00 -0800')).toBeNull();
     expect(toIsoUtc('2016-12-31 23:59:59 -0100')).toBe('2017-01-01T00:59:59.000Z');
     expect(oneYearAgo(new Date('2024-02-29T12:00:00Z')).toISOString()).toBe('2023-03-01T12:00:00.000Z');
+  });
+
+  it('formats epoch milliseconds exactly as Date#toISOString does, across eras, leap days and negatives', () => {
+    fc.assert(fc.property(fc.integer({ min: -62_198_755_200_000 * 2, max: 253_402_300_799_999 * 2 }), (ms) => isoFromMs(ms) === new Date(ms).toISOString()), { numRuns: 20_000 });
+    for (const iso of ['2024-02-29T23:59:59.999Z', '2000-02-29T00:00:00.000Z', '1900-03-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '1000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z']) {
+      expect(isoFromMs(Date.parse(iso))).toBe(iso);
+    }
+  });
+  it('reads "YYYY-MM-DD hh:mm:ss +hhmm" in place as Date would, and refuses what is not a real time', () => {
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    fc.assert(fc.property(
+      fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 30, 45),
+      (y, mo, d, h, mi, s, sign, oh, om) => {
+        const v = `${pad(y, 4)}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)} ${sign}${pad(oh)}${pad(om)}`;
+        const real = new Date(Date.UTC(y, mo - 1, d)).getUTCDate() === d;
+        const want = real ? new Date(`${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${sign}${pad(oh)}:${pad(om)}`).toISOString() : null;
+        return toIsoUtc(v) === want;
+      }), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.integer({ min: 0, max: 253_402_300_799 }), fc.constantFrom(' ', 'T'), (sec, sep) => {
+      const iso = new Date(sec * 1000).toISOString();
+      return toIsoUtc(`${iso.slice(0, 10)}${sep}${iso.slice(11, 19)}`) === iso; // naive = UTC
+    }), { numRuns: 20_000 });
+    expect(toIsoUtc('2016-02-30 09:05:00')).toBeNull();
+    expect(toIsoUtc('2016-12-16 09:05:x0 -0800')).toBeNull();
+    expect(toIsoUtc('2016-12-16 24:05:00 -0800')).toBeNull();
   });
 });
 

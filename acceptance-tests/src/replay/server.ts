@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { differences, type LiveRequest } from './match.js';
 import { loadExchanges, responseBody, type Exchange, type FaultSpec } from './fixtures.js';
-import { answerDataset } from './dataset.js';
+import { answerDataset, prepareDataset } from './dataset.js';
 
 export type Handler = (req: LiveRequest) => { status?: number; headers?: Record<string, string>; body: string } | undefined;
 
@@ -35,6 +35,13 @@ interface ActiveFault { spec: FaultSpec; left: number; skip: number }
 export async function startReplayServer(opts: ReplayOptions = {}): Promise<ReplayServer> {
   const dirs = opts.fixtures === undefined ? [] : Array.isArray(opts.fixtures) ? opts.fixtures : [opts.fixtures];
   const exchanges: Exchange[] = [...dirs.flatMap((d) => loadExchanges(d)), ...(opts.exchanges ?? [])];
+  for (const ex of exchanges) {
+    try {
+      if (ex.dataset) prepareDataset(ex.dataset, ex.dir ?? '.');
+    } catch {
+      /* a dataset that cannot be read fails the request that asks for it, with the reason */
+    }
+  }
   const hits = new Map<string, number>();
   const handlers: Handler[] = [];
   const faults: ActiveFault[] = (opts.faults ?? []).map((spec) => ({ spec, left: spec.times ?? 1, skip: spec.after ?? 0 }));

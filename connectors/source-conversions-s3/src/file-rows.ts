@@ -9,23 +9,33 @@ import { csvRows, formatOf, jsonRows } from './readers.js';
 
 const MAX_REPORTED = 20;
 
-export async function* fileRecords(body: Readable, key: string, date: string, config: Config, log: Logger): AsyncGenerator<JsonObject> {
+/** The file's valid rows as records, a batch at a time. */
+export async function* fileRecords(body: Readable, key: string, date: string, config: Config, log: Logger): AsyncGenerator<JsonObject[]> {
   const format = formatOf(key, config.format)!;
-  const rows = format === 'csv' ? csvRows(body, config.columns, config.csv_delimiter) : jsonRows(body);
+  const batches = format === 'csv' ? csvRows(body, config.columns, config.csv_delimiter) : jsonRows(body);
   let read = 0;
   let rejected = 0;
   let warned = 0;
-  for await (const r of rows) {
-    const verdict = 'error' in r ? ({ ok: false, field: 'row', reason: r.error } as const) : checkRow(r.row, date, config);
-    if (!verdict.ok) {
-      const where = `${key} line ${r.line}`;
-      if (config.invalid_rows === 'fail') throw configError(`${where}: ${verdict.field}: ${verdict.reason}. Fix the file, or set invalid_rows to "skip" to read the valid rows.`);
-      if (++rejected <= MAX_REPORTED) log.warn(`${where}: row rejected (${verdict.field}): ${verdict.reason}`);
-      continue;
+  for await (const rows of batches) {
+    const out: JsonObject[] = [];
+    for (const r of rows) {
+      const verdict = 'error' in r ? ({ ok: false, field: 'row', reason: r.error } as const) : checkRow(r.row, date, config);
+      if (!verdict.ok) {
+        const where = `${key} line ${r.line}`;
+        if (config.invalid_rows === 'fail') {
+          // the rows before the bad one go out first: nothing already read is lost
+          if (out.length) yield out;
+          throw configError(`${where}: ${verdict.field}: ${verdict.reason}. Fix the file, or set invalid_rows to "skip" to read the valid rows.`);
+        }
+        if (++rejected <= MAX_REPORTED) log.warn(`${where}: row rejected (${verdict.field}): ${verdict.reason}`);
+        continue;
+      }
+      for (const w of verdict.warnings) if (++warned <= MAX_REPORTED) log.warn(`${key} line ${r.line}: ${w}`);
+      read++;
+      const c = verdict.record;
+      out.push({ url: c.url, date: c.date, channel: c.channel, device: c.device, transactions: c.transactions, revenue: c.revenue, _file: key, _line: r.line });
     }
-    for (const w of verdict.warnings) if (++warned <= MAX_REPORTED) log.warn(`${key} line ${r.line}: ${w}`);
-    read++;
-    yield { ...verdict.record, _file: key, _line: r.line };
+    if (out.length) yield out;
   }
   const more = rejected > MAX_REPORTED ? ` (first ${MAX_REPORTED} reported)` : '';
   log.info(`${key}: ${read} rows read, ${rejected} rejected${more}, ${warned} warnings`);

@@ -3,8 +3,9 @@
 // page shows (single-quoted keys and strings, objects separated by commas, a trailing comma) through
 // JSON5, one object at a time.
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { parse as csvParse } from 'csv-parse';
+import { readBatches } from '@conkit/base';
 import JSON5 from 'json5';
 import streamArrayModule from 'stream-json/streamers/stream-array.js';
 import type { Config, Field } from './config.js';
@@ -49,7 +50,8 @@ async function peek(input: Readable): Promise<{ head: string; rest: AsyncIterabl
   };
 }
 
-export async function* csvRows(input: Readable, columns: Field[], delimiter?: string): AsyncGenerator<RowOrError> {
+/** Rows a batch at a time: one parsed input chunk per batch, so no promise per row. */
+export async function* csvRows(input: Readable, columns: Field[], delimiter?: string): AsyncGenerator<RowOrError[]> {
   const { head, rest } = await peek(input);
   if (!head.trim()) return;
   const sep = delimiter ?? detectDelimiter(head.split(/\r?\n/)[0]);
@@ -62,34 +64,41 @@ export async function* csvRows(input: Readable, columns: Field[], delimiter?: st
   })();
   feed.catch((e) => parser.destroy(e as Error));
   let line = 1;
-  for await (const record of parser as AsyncIterable<string[]>) {
-    const at = line;
-    line++;
-    for (const field of record) if (field.includes('\n')) line += field.split('\n').length - 1;
-    if (record.length === 1 && record[0] === '') continue;
-    const row: Row = {};
-    columns.forEach((c, i) => (row[c] = record[i]));
-    yield { line: at, row };
+  for await (const records of readBatches<string[]>(parser)) {
+    const batch: RowOrError[] = [];
+    for (const record of records) {
+      const at = line;
+      line++;
+      for (const field of record) if (field.includes('\n')) line += field.split('\n').length - 1;
+      if (record.length === 1 && record[0] === '') continue;
+      const row: Row = {};
+      for (let i = 0; i < columns.length; i++) row[columns[i]] = record[i];
+      batch.push({ line: at, row });
+    }
+    if (batch.length) yield batch;
   }
   await feed;
 }
 
-export async function* jsonRows(input: Readable): AsyncGenerator<RowOrError> {
+const OBJECTS_PER_BATCH = 1000;
+
+export async function* jsonRows(input: Readable): AsyncGenerator<RowOrError[]> {
   const { head, rest } = await peek(input);
   const start = head.trimStart()[0];
   if (start === undefined) return;
   if (start === '[') {
-    const items = streamArray.withParserAsStream();
+    const items = streamArray.withParserAsStream() as unknown as Duplex;
     const pump = (async () => {
       for await (const chunk of rest) if (!items.write(chunk)) await new Promise((r) => items.once('drain', r));
       items.end();
     })();
-    pump.catch((e) => (items as unknown as Readable).destroy(e as Error));
-    for await (const { key, value } of items as unknown as AsyncIterable<{ key: number; value: Row }>) yield { line: key + 1, row: value };
+    pump.catch((e) => items.destroy(e as Error));
+    for await (const batch of readBatches<{ key: number; value: Row }>(items)) yield batch.map(({ key, value }) => ({ line: key + 1, row: value }));
     await pump;
     return;
   }
   // JSON lines, or Botify's row file: objects one after another, maybe spanning lines
+  let batch: RowOrError[] = [];
   let buffer = '';
   let depth = 0;
   let startLine = 0;
@@ -107,10 +116,15 @@ export async function* jsonRows(input: Readable): AsyncGenerator<RowOrError> {
     buffer = '';
     depth = 0;
     try {
-      yield { line: startLine, row: JSON5.parse(candidate) as Row };
+      batch.push({ line: startLine, row: JSON5.parse(candidate) as Row });
     } catch (e) {
-      yield { line: startLine, error: `not a JSON object (${(e as Error).message})` };
+      batch.push({ line: startLine, error: `not a JSON object (${(e as Error).message})` });
+    }
+    if (batch.length >= OBJECTS_PER_BATCH) {
+      yield batch;
+      batch = [];
     }
   }
-  if (buffer.trim()) yield { line: startLine, error: 'the file ends inside an object' };
+  if (buffer.trim()) batch.push({ line: startLine, error: 'the file ends inside an object' });
+  if (batch.length) yield batch;
 }

@@ -2,7 +2,7 @@
 // strings without an offset (UTC), results that come back null when empty, and paged reports read
 // page by page until an empty page.
 import { fileURLToPath } from 'node:url';
-import { oneYearAgo, toIsoUtc, type JsonObject, type StreamContext } from '@conkit/base';
+import { oneYearAgo, startEarly, toIsoUtc, type JsonObject, type StreamContext } from '@conkit/base';
 import { createSoapClient, xmlEscape, type SoapClient } from '@conkit/base/soap';
 import type { Config } from './config.js';
 
@@ -49,13 +49,15 @@ export async function* messages(ctx: StreamContext<Config>, range: { StartDate: 
   }
 }
 
-/** A paged report, page 1, 2, ... until a page comes back empty; one page in memory at a time. */
+/** A paged report, page 1, 2, ... until a page comes back empty; the next page is asked for while this one goes out. */
 export async function* pages(ctx: StreamContext<Config>, operation: string, item: string, args: Record<string, unknown>): AsyncGenerator<JsonObject> {
   const c = await soapClient(ctx.config, ctx.log);
+  const call = (page: number) => c.call<Record<string, JsonObject | JsonObject[]>>(operation, { ...args, Page: page });
+  let pending = call(1);
   for (let page = 1; ; page++) {
-    const res = await c.call<Record<string, JsonObject | JsonObject[]>>(operation, { ...args, Page: page });
-    const rows = asArray(res?.[item]);
+    const rows = asArray((await pending)?.[item]);
     if (!rows.length) return;
+    pending = startEarly(call(page + 1));
     yield* rows;
   }
 }

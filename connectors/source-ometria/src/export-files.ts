@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parse as csvParse } from 'csv-parse';
-import type { JsonObject } from '@conkit/base';
+import { readBatches, type JsonObject } from '@conkit/base';
 import type { S3Object } from '@conkit/base/s3';
 
 export interface ExportState { last_modified?: string; keys: string[] }
@@ -30,12 +30,24 @@ export function afterFile(state: ExportState, file: S3Object): ExportState {
   return lm === state.last_modified ? { last_modified: lm, keys: [...state.keys, file.key] } : { last_modified: lm, keys: [file.key] };
 }
 
-export async function* exportRows(body: Readable, key: string): AsyncGenerator<JsonObject> {
+const LINES_PER_BATCH = 1000;
+
+/** The rows of one export file, a batch at a time (one parsed chunk of CSV, or up to 1,000 lines). */
+export async function* exportRows(body: Readable, key: string): AsyncGenerator<JsonObject[]> {
   if (/\.csv(\.gz)?$/i.test(key)) {
     const parser = body.pipe(csvParse({ columns: true, skip_empty_lines: true, relax_column_count: true }));
     body.on('error', (e) => parser.destroy(e));
-    for await (const row of parser as AsyncIterable<JsonObject>) yield row;
+    yield* readBatches<JsonObject>(parser);
     return;
   }
-  for await (const line of createInterface({ input: body, crlfDelay: Infinity })) if (line.trim()) yield JSON.parse(line) as JsonObject;
+  let batch: JsonObject[] = [];
+  for await (const line of createInterface({ input: body, crlfDelay: Infinity })) {
+    if (!line.trim()) continue;
+    batch.push(JSON.parse(line) as JsonObject);
+    if (batch.length >= LINES_PER_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }

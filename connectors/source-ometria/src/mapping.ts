@@ -1,13 +1,16 @@
 // Daasity's Ometria tables: source field -> column, and the sync keys. __sync_key is the lowercase
 // hex MD5 of the listed values concatenated as strings, source_id first ('' when unset), timestamps
 // exactly as the API sent them.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { JsonObject, JsonValue } from '@conkit/base';
 import { toIsoUtc } from '@conkit/base';
 import type { Config } from './config.js';
 
-export const md5 = (...parts: (JsonValue | undefined)[]): string =>
-  createHash('md5').update(parts.map((p) => (p === null || p === undefined ? '' : String(p))).join('')).digest('hex');
+export const md5 = (...parts: (JsonValue | undefined)[]): string => {
+  let text = '';
+  for (const p of parts) if (p !== null && p !== undefined) text += String(p);
+  return hash('md5', text, 'hex');
+};
 
 const str = (v: JsonValue | undefined): string | null => (v === undefined || v === null ? null : String(v));
 

@@ -1,4 +1,4 @@
-import { oneYearAgo, toIsoUtc, type StreamContext } from '@conkit/base';
+import { isoFromMs, oneYearAgo, toIsoUtc, type StreamContext } from '@conkit/base';
 import type { Config } from './config.js';
 
 /** The lower bound of this run, as ISO UTC: a saved value, else start_date, else a year ago. */
@@ -12,6 +12,6 @@ let lastIso = '';
 /** The time a record is read, as ISO UTC (formatted once per millisecond: this runs per record). */
 export const now = (): string => {
   const ms = Date.now();
-  if (ms !== lastMs) [lastMs, lastIso] = [ms, new Date(ms).toISOString()];
+  if (ms !== lastMs) [lastMs, lastIso] = [ms, isoFromMs(ms)];
   return lastIso;
 };

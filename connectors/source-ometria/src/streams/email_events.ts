@@ -21,7 +21,10 @@ export default defineStream<Config>({
     const objects: S3Object[] = [];
     for await (const o of listObjects(s3, exp)) if (isExportFile(o.key)) objects.push(o);
     for (const f of unread(objects, state)) {
-      for await (const row of exportRows(openObject(s3, exp, f, { log: ctx.log }), f.key)) yield emailEvent(row, ctx.config, now());
+      for await (const rows of exportRows(openObject(s3, exp, f, { log: ctx.log }), f.key)) {
+        const readAt = now();
+        yield rows.map((row) => emailEvent(row, ctx.config, readAt));
+      }
       state = afterFile(state, f);
       yield checkpoint(state as unknown as JsonObject);
     }

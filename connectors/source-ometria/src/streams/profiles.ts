@@ -16,7 +16,10 @@ export default defineStream<Config>({
   read: async function* (ctx) {
     const since = sinceOf(ctx, ctx.state?.updated_since);
     const request = (offset: string | number | undefined) => ({ path: '/v2/profiles', params: { limit: PAGE, offset, updated_since: since } });
-    for await (const page of pages(ctx.http, request, offsetPaging({ limit: PAGE }))) yield page.map((p) => profile(p, ctx.config, since, now()));
+    for await (const page of pages(ctx.http, request, offsetPaging({ limit: PAGE }))) {
+      const readAt = now();
+      yield page.map((p) => profile(p, ctx.config, since, readAt));
+    }
     yield checkpoint({ updated_since: ctx.startedAt.toISOString() });
   },
 });
