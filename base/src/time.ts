@@ -36,20 +36,55 @@ function digits(s: string, i: number, len: number): number {
   return n;
 }
 
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
 /**
- * "2016-12-16 09:05:00 -0800" (Wootric and many vendors) or "2024-03-01 08:15:00" (naive, so UTC)
- * read in place; undefined when not a real time.
+ * The shapes nearly every vendor sends, read in place without a regex or Date.parse:
+ * "YYYY-MM-DD[T ]hh:mm:ss[.fff][ ][Z|±hh[:]mm|±hh]", naive meaning UTC. Returns the epoch ms,
+ * undefined for a day that does not exist (Feb 30; Date.parse would roll it into March), or
+ * null for anything else, which the general path then reads.
  */
-function vendorOffsetMs(v: string): number | undefined {
-  const zoned = v.length === 25;
-  const [y, mo, d, h, mi, sec] = [digits(v, 0, 4), digits(v, 5, 2), digits(v, 8, 2), digits(v, 11, 2), digits(v, 14, 2), digits(v, 17, 2)];
-  const [oh, om] = zoned ? [digits(v, 21, 2), digits(v, 23, 2)] : [0, 0];
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h < 24 && mi < 60 && sec < 60 && oh < 24 && om < 60)) return undefined;
-  const sign = zoned && v.charCodeAt(20) === 45 ? -1 : 1;
-  return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi - sign * (oh * 60 + om)) * 60 + sec) * 1000;
+function inPlaceMs(v: string): number | undefined | null {
+  const n = v.length;
+  const sep = v.charCodeAt(10);
+  if (n < 19 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 32) || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return null;
+  const y = digits(v, 0, 4);
+  const mo = digits(v, 5, 2);
+  const d = digits(v, 8, 2);
+  const h = digits(v, 11, 2);
+  const mi = digits(v, 14, 2);
+  const sec = digits(v, 17, 2);
+  let i = 19;
+  let ms = 0;
+  if (v.charCodeAt(i) === 46) {
+    let k = i + 1;
+    for (; k < n && isDigit(v.charCodeAt(k)); k++) if (k - i <= 3) ms += (v.charCodeAt(k) - 48) * 10 ** (3 - (k - i));
+    if (k === i + 1) return null;
+    i = k;
+  }
+  if (v.charCodeAt(i) === 32) i++;
+  let offset = 0;
+  const z = v.charCodeAt(i);
+  if (z === 90) i++;
+  else if (z === 43 || z === 45) {
+    const oh = digits(v, i + 1, 2);
+    i += 3;
+    if (v.charCodeAt(i) === 58) i++;
+    const om = i < n ? digits(v, i, 2) : 0;
+    if (i < n) i += 2;
+    if (!(oh < 24 && om < 60)) return null;
+    offset = (z === 45 ? -1 : 1) * (oh * 60 + om);
+  } else if (i !== n) return null;
+  // NaN fails every comparison, so a non-digit anywhere lands here too
+  if (i !== n || !(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && sec < 60)) return null;
+  if (d > daysInMonth(y, mo)) return undefined;
+  return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi - offset) * 60 + sec) * 1000 + ms;
 }
 
-const timeShaped = (v: string): boolean => v[4] === '-' && v[7] === '-' && (v[10] === ' ' || v[10] === 'T') && v[13] === ':' && v[16] === ':';
+/** "2024-01-01T00:16:40.000Z" exactly as toISOString writes it, and a real time: it is its own answer. */
+function isCanonicalIso(v: string): boolean {
+  return v.length === 24 && v.charCodeAt(10) === 84 && v.charCodeAt(19) === 46 && v.charCodeAt(23) === 90 && isDigit(v.charCodeAt(0));
+}
 
 /** Epoch milliseconds of a vendor timestamp; a value without offset is UTC. */
 function parseMs(value: unknown): number | undefined {
@@ -60,14 +95,8 @@ function parseMs(value: unknown): number | undefined {
     return valid(new Date(n < 1e11 ? n * 1000 : n).getTime());
   }
   if (typeof value !== 'string') return undefined;
-  // Fast path for the common case (ISO-8601 with an explicit zone): no regex, one Date.parse.
-  const n = value.length;
-  if (n >= 20 && value[10] === 'T' && (value[n - 1] === 'Z' || value[n - 6] === '+' || value[n - 6] === '-')) {
-    const ms = Date.parse(value);
-    if (!Number.isNaN(ms)) return ms;
-  }
-  if (n === 25 && value[10] === ' ' && value[19] === ' ' && (value[20] === '-' || value[20] === '+') && timeShaped(value)) return vendorOffsetMs(value);
-  if (n === 19 && timeShaped(value)) return vendorOffsetMs(value);
+  const fast = inPlaceMs(value);
+  if (fast !== null) return fast;
   const s = value.trim();
   if (DATE_ONLY.test(s)) return valid(Date.parse(`${s}T00:00:00Z`));
   const m = VENDOR_OFFSET.exec(s);
@@ -114,6 +143,10 @@ export function isoFromMs(ms: number): string {
 
 /** ISO-8601 UTC with milliseconds, or null when the value is empty or unparseable. */
 export function toIsoUtc(value: unknown): string | null {
+  if (typeof value === 'string' && isCanonicalIso(value)) {
+    const ms = inPlaceMs(value);
+    if (ms !== null) return ms === undefined ? null : value;
+  }
   const ms = parseMs(value);
   return ms === undefined ? null : isoFromMs(ms);
 }

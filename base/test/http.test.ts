@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../src/http.js';
 import { RateLimiter } from '../src/ratelimit.js';
+import { pages } from '../src/rest.js';
+import { cursorPaging, pageNumber } from '../src/paginate.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 let handler: Handler = (_q, r) => r.end('{}');
@@ -48,6 +50,27 @@ describe('HttpClient', () => {
     client.close();
   });
 
+  it('follows redirects, keeps credentials on the same origin only, and stops a redirect loop', async () => {
+    const other = http.createServer((q, r) => r.end(JSON.stringify({ where: 'other', auth: q.headers['x-api-key'] ?? null, path: q.url })));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    handler = (q, r) => {
+      if (q.url?.startsWith('/old')) return r.writeHead(301, { location: '/new?x=1' }).end();
+      if (q.url === '/new?x=1') return r.end(JSON.stringify({ where: 'new', auth: q.headers['x-api-key'] ?? null }));
+      if (q.url === '/away') return r.writeHead(302, { location: `${otherUrl}/landing` }).end();
+      if (q.url === '/post') return r.writeHead(303, { location: '/new?x=1' }).end();
+      r.writeHead(307, { location: '/loop' }).end();
+    };
+    const client = new HttpClient({ baseURL: url, auth: { headers: () => ({ 'x-api-key': 'redirect-secret' }) } });
+    await expect(client.get('/old', { params: { a: 1 } })).resolves.toMatchObject({ data: { where: 'new', auth: 'redirect-secret' } });
+    await expect(client.get('/away')).resolves.toMatchObject({ data: { where: 'other', auth: null, path: '/landing' } });
+    await expect(client.post('/post', { json: { a: 1 } })).resolves.toMatchObject({ data: { where: 'new' } });
+    await expect(client.get('/loop')).rejects.toMatchObject({ failureType: 'system_error', message: expect.stringMatching(/redirected more than 5 times/) });
+    client.close();
+    other.closeAllConnections();
+    await new Promise<void>((r) => other.close(() => r()));
+  });
+
   it('names a bad base URL as a config error', async () => {
     const client = new HttpClient({ baseURL: 'not a url' });
     await expect(client.get('/x')).rejects.toMatchObject({ failureType: 'config_error' });
@@ -73,3 +96,38 @@ describe('RateLimiter', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 });
+
+describe('pages', () => {
+  it('asks for the next page while the current one is out, and a failure of that request waits for its turn', async () => {
+    handler = (q, r) => {
+      const page = Number(new URL(q.url ?? '/', url).searchParams.get('page'));
+      if (page === 3) return r.writeHead(404).end('no such page');
+      r.end(JSON.stringify([{ page }, { page }]));
+    };
+    const client = new HttpClient({ baseURL: url });
+    const it = pages(client, (page) => ({ path: '/items', params: { page } }), pageNumber({ size: 2 }));
+    expect((await it.next()).value).toEqual([{ page: 1 }, { page: 1 }]);
+    // page 1 is still with the consumer, and page 2 has been asked for already
+    for (let i = 0; i < 100 && hits < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(hits).toBe(2);
+    expect((await it.next()).value).toEqual([{ page: 2 }, { page: 2 }]);
+    for (let i = 0; i < 100 && hits < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(hits).toBe(3);
+    await expect(it.next()).rejects.toMatchObject({ message: expect.stringMatching(/HTTP 404/) });
+    client.close();
+  });
+
+  it('hands out the page that carries a repeated token before stopping the read', async () => {
+    handler = (_q, r) => r.end(JSON.stringify({ items: [{ id: 1 }], next: 'same' }));
+    const client = new HttpClient({ baseURL: url });
+    const seen: unknown[] = [];
+    const read = async () => {
+      for await (const page of pages(client, (token) => ({ path: '/c', params: { token } }), cursorPaging({ next: (b) => (b as { next: string }).next }), (b) => (b as { items: unknown[] }).items)) seen.push(...page);
+    };
+    await expect(read()).rejects.toMatchObject({ message: expect.stringMatching(/page token 'same' twice/) });
+    expect(seen).toEqual([{ id: 1 }, { id: 1 }]);
+    expect(hits).toBe(2);
+    client.close();
+  });
+});
+

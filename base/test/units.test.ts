@@ -51,6 +51,20 @@ describe('time', () => {
       expect(isoFromMs(Date.parse(iso))).toBe(iso);
     }
   });
+  it('reads ISO-8601 with fractions and any zone form in place exactly as Date.parse does', () => {
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    fc.assert(fc.property(
+      fc.integer({ min: -30_000_000_000_000, max: 253_402_300_799_999 - 15 * 3_600_000 }), fc.constantFrom('', '.', '.#', '.##'), fc.constantFrom('Z', '+hh:mm', '-hh:mm', '+hhmm', ' -hhmm', ''), fc.integer({ min: 0, max: 14 * 60 }),
+      (ms, frac, zone, offMin) => {
+        const local = new Date(ms + (zone.includes('-') ? -offMin : zone.includes('+') ? offMin : 0) * 60_000).toISOString();
+        const digits = local.slice(20, 23);
+        const f = frac === '' ? '' : frac === '.' ? `.${digits}` : frac === '.#' ? `.${digits}0` : `.${digits}999`;
+        const z = zone === 'Z' || zone === '' ? zone : zone.replace('hh', pad(Math.floor(offMin / 60))).replace('mm', pad(offMin % 60));
+        const text = `${local.slice(0, 19)}${f}${z}`;
+        const want = frac === '' ? Math.floor(ms / 1000) * 1000 : ms;
+        return toIsoUtc(text) === new Date(want).toISOString();
+      }), { numRuns: 20_000 });
+  });
   it('reads "YYYY-MM-DD hh:mm:ss +hhmm" in place as Date would, and refuses what is not a real time', () => {
     const pad = (n: number, w = 2) => String(n).padStart(w, '0');
     fc.assert(fc.property(
@@ -66,6 +80,11 @@ describe('time', () => {
       return toIsoUtc(`${iso.slice(0, 10)}${sep}${iso.slice(11, 19)}`) === iso; // naive = UTC
     }), { numRuns: 20_000 });
     expect(toIsoUtc('2016-02-30 09:05:00')).toBeNull();
+    expect(toIsoUtc('2016-02-30T09:05:00.000Z')).toBeNull(); // Date.parse would roll it into March
+    expect(toIsoUtc('1969-12-31T23:59:59.999Z')).toBe('1969-12-31T23:59:59.999Z');
+    expect(toIsoUtc('2016-12-16T09:05:00.1234567-08')).toBe('2016-12-16T17:05:00.123Z');
+    expect(toIsoUtc('2016-12-16T09:05:00.5 +0530')).toBe('2016-12-16T03:35:00.500Z');
+    expect(toIsoUtc('2016-12-16T24:00:00Z')).toBe(new Date(Date.parse('2016-12-16T24:00:00Z')).toISOString());
     expect(toIsoUtc('2016-12-16 09:05:x0 -0800')).toBeNull();
     expect(toIsoUtc('2016-12-16 24:05:00 -0800')).toBeNull();
   });

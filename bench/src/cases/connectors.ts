@@ -22,14 +22,15 @@ const file = (v: unknown): string => {
 };
 const catalog = (stream: string) => file({ streams: [{ stream: { name: stream, json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] });
 const ENV = { CONKIT_PACING: 'off' };
-// BENCH_KIT_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the connector processes only.
+// BENCH_KIT_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the connector processes (BENCH_RAW_FLAGS the raw ones).
 const kitFlags = process.env.BENCH_KIT_FLAGS?.split(' ').filter(Boolean) ?? [];
+const rawFlags = process.env.BENCH_RAW_FLAGS?.split(' ').filter(Boolean) ?? [];
 
 async function httpCase(connector: string, stream: string, server: ReplayServer, config: unknown, mode: 'json' | 'xml', dataPath: (path: string) => boolean): Promise<Row> {
   const kit = await measure([process.execPath, ...kitFlags, main(connector), 'read', '--config', file(config), '--catalog', catalog(stream)], ENV);
   const reqs = server.requests().filter((r) => dataPath(r.path) && (mode === 'json' || soapCall(r)?.action !== 'GetContactListCollection'))
     .map((r) => ({ method: r.method, url: `${server.url}${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : ''}`, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => !/^(host|content-length|connection)$/.test(k))), body: r.method === 'POST' ? r.body : undefined }));
-  const raw = await measure([process.execPath, rawHttp, file(reqs), mode, stream]);
+  const raw = await measure([process.execPath, ...rawFlags, rawHttp, file(reqs), mode, stream]);
   await server.close();
   return { connector, stream, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, peakMb: kit.peakRssMb, note: `${reqs.length} requests; raw peak ${raw.peakRssMb.toFixed(0)} MB` };
 }
@@ -82,7 +83,7 @@ async function s3Case(connector: string, stream: string, records: number, bucket
   lines.length = 0;
   const { accessKeyId: id, secretAccessKey: secret } = s3.credentials;
   const kit = await measure([process.execPath, ...kitFlags, main(connector), 'read', '--config', file(config(s3.endpoint, id, secret)), '--catalog', catalog(stream)], ENV);
-  const raw = await measure([process.execPath, rawS3, s3.endpoint, id, secret, bucket, key, stream, header ? 'header' : 'none']);
+  const raw = await measure([process.execPath, ...rawFlags, rawS3, s3.endpoint, id, secret, bucket, key, stream, header ? 'header' : 'none']);
   await s3.close();
   return { connector, stream, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, peakMb: kit.peakRssMb, note: `one ${header ? 'CSV export' : 'CSV'} object; raw peak ${raw.peakRssMb.toFixed(0)} MB` };
 }
