@@ -4,7 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import type { AxiosInstance, AxiosResponse, AxiosError, CreateAxiosDefaults } from 'axios';
 import { ConnectorError, configError, transientError, systemError } from './errors.js';
 import { backoffMs, decide, serverWaitMs, sleep } from './retry.js';
 import { RateLimiter, type RateLimit } from './ratelimit.js';
@@ -60,7 +60,9 @@ const envNumber = (name: string): number | undefined => {
 };
 
 export class HttpClient {
-  private readonly axios: AxiosInstance;
+  /** axios is loaded on the first request: spec, discover and S3-only connectors never pay its ~80 ms import. */
+  private axiosInstance: Promise<AxiosInstance> | undefined;
+  private readonly axiosDefaults: CreateAxiosDefaults;
   private readonly limiter: RateLimiter;
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
@@ -77,7 +79,7 @@ export class HttpClient {
       ...options,
     };
     this.limiter = new RateLimiter(options.rateLimit);
-    this.axios = axios.create({
+    this.axiosDefaults = {
       baseURL: options.baseURL,
       timeout: this.opts.timeoutMs,
       headers: options.headers,
@@ -89,7 +91,7 @@ export class HttpClient {
       // redirects are followed by send(): axios's follow-redirects wrapper costs ~80 us per request
       maxRedirects: 0,
       proxy: false,
-    });
+    };
   }
 
   get<T = unknown>(path: string, opts: Omit<HttpRequest, 'path' | 'method'> = {}): Promise<HttpResponse<T>> {
@@ -173,6 +175,11 @@ export class HttpClient {
     this.checkedBase = true;
   }
 
+  private client(): Promise<AxiosInstance> {
+    this.axiosInstance ??= import('axios').then(({ default: axios }) => axios.create(this.axiosDefaults));
+    return this.axiosInstance;
+  }
+
   private async send(req: HttpRequest): Promise<AxiosResponse<string>> {
     const headers: Record<string, string> = { ...(req.headers ?? {}) };
     const authHeaders = req.auth !== false && this.opts.auth ? await this.opts.auth.headers() : {};
@@ -191,12 +198,13 @@ export class HttpClient {
     let url = req.path;
     let params = cleanParams(req.params);
     for (let hop = 0; ; hop++) {
-      const res = await this.axios.request<string>({ method, url, params, headers, data, responseType });
+      const ax = await this.client();
+      const res = await ax.request<string>({ method, url, params, headers, data, responseType });
       const location = REDIRECTS.has(res.status) ? res.headers.location : undefined;
       if (typeof location !== 'string' || !location) return this.readErrorBody(res, responseType);
       if (responseType === 'stream') (res.data as unknown as Readable).destroy();
       if (hop >= MAX_REDIRECTS) throw systemError(`${req.method ?? 'GET'} ${req.path} was redirected more than ${MAX_REDIRECTS} times (last to ${location}). Check the base URL in the config.`);
-      const from = new URL(this.axios.getUri({ url, params }));
+      const from = new URL(ax.getUri({ url, params }));
       const to = new URL(location, from);
       // credentials go only where they were meant to: another origin gets none of them
       if (to.origin !== from.origin) for (const k of [...Object.keys(authHeaders), 'authorization', 'cookie']) delete headers[k];
@@ -272,6 +280,8 @@ function excerpt(body: unknown): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > 300 ? `${oneLine.slice(0, 300)}...` : oneLine;
 }
+
+const isAxiosError = (err: unknown): err is AxiosError => !!err && typeof err === 'object' && (err as { isAxiosError?: unknown }).isAxiosError === true;
 
 function describeNetworkError(err: unknown): string {
   if (isAxiosError(err)) {

@@ -2,15 +2,17 @@
 // parsed incrementally and handed out one by one. If the connection drops mid-body, the same GET is
 // sent again and the items already handed out are skipped, so the caller sees each item once.
 import type { Readable } from 'node:stream';
-import streamArrayModule from 'stream-json/streamers/stream-array.js';
 import type { HttpClient, HttpRequest } from './http.js';
 import { ConnectorError, transientError } from './errors.js';
 import { backoffMs, sleep } from './retry.js';
 
-const streamArray = streamArrayModule as unknown as { withParserAsStream(): NodeJS.ReadWriteStream };
+interface StreamArray { withParserAsStream(): NodeJS.ReadWriteStream }
+// loaded on first use: most connectors never stream a JSON array, and every run would pay the import
+const loadStreamArray = async (): Promise<StreamArray> => (await import('stream-json/streamers/stream-array.js')).default as unknown as StreamArray;
 
 export async function* streamJsonArray<T = unknown>(http: HttpClient, req: HttpRequest, opts: { retries?: number } = {}): AsyncGenerator<T> {
   const retries = opts.retries ?? 5;
+  const streamArray = await loadStreamArray();
   let delivered = 0;
   for (let attempt = 1; ; attempt++) {
     let index = 0;

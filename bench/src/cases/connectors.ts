@@ -10,8 +10,8 @@ import type { Row } from '../table.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const main = (c: string): string => join(root, 'connectors', c, 'dist', 'main.js');
-const rawHttp = fileURLToPath(new URL('../raw-http.js', import.meta.url));
-const rawS3 = fileURLToPath(new URL('../raw-s3-csv.js', import.meta.url));
+const rawHttp = fileURLToPath(new URL('../bundles/raw-http.js', import.meta.url));
+const rawS3 = fileURLToPath(new URL('../bundles/raw-s3-csv.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'bench-'));
 chmodSync(work, 0o755);
 let n = 0;

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { measure } from '../measure.js';
 import type { Row } from '../table.js';
 
-const exampleMain = fileURLToPath(new URL('../../../base/test/example/source-example.mjs', import.meta.url));
-const raw = fileURLToPath(new URL('./example-raw.js', import.meta.url));
+const exampleMain = fileURLToPath(new URL('../bundles/example.js', import.meta.url));
+const raw = fileURLToPath(new URL('../bundles/example-raw.js', import.meta.url));
 const faros = fileURLToPath(new URL('./faros-example.js', import.meta.url));
 
 /** The kit's example connector, the faros-airbyte-cdk peer, and the raw pipeline, on the same server. */

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Bundles a connector's entry (src/main.ts, or the entry and output given) with everything it imports into one ESM file,
+// dist/main.js, after tsc has type-checked and emitted the modules. One file starts ~70 ms faster
+// than ~400 small ones: Airbyte starts a fresh process for every spec, check, discover and read.
+// Not minified, names kept, so stack traces in TRACE messages stay readable.
+// Run from the connector's folder; esbuild is resolved from there (a devDependency of each
+// connector, so a filtered install in an image build has it too).
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(join(process.cwd(), 'package.json'));
+const esbuild = await import(require.resolve('esbuild'));
+const [entry = 'src/main.ts', outfile = 'dist/main.js'] = process.argv.slice(2);
+await esbuild.build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  keepNames: true,
+  logLevel: 'warning',
+  // CommonJS dependencies bundled into ESM still call require() for Node's built-ins
+  banner: { js: "import { createRequire as __conkitCreateRequire } from 'node:module';\nconst require = __conkitCreateRequire(import.meta.url);" },
+});
