@@ -1,5 +1,6 @@
 // Writes protocol messages as JSON lines. Lines are batched into chunks (one write per ~64 KiB) for
-// throughput, every line is masked, and when stdout's buffer is full the writer returns a promise
+// throughput, every chunk is masked as a whole (chunks hold whole lines, so no secret can straddle
+// two of them, and one scan of 64 KiB costs far less than hundreds of per-line scans), and when stdout's buffer is full the writer returns a promise
 // that resolves on 'drain', so a slow consumer slows the connector instead of growing its heap.
 import type { Writable } from 'node:stream';
 import type { AirbyteMessage } from './protocol.js';
@@ -19,14 +20,14 @@ export class OutputWriter {
   }
 
   writeLine(json: string): Promise<void> | undefined {
-    this.pending += this.masker.mask(json) + '\n';
+    this.pending += json + '\n';
     if (this.pending.length < CHUNK_BYTES) return this.waiting;
     return this.push();
   }
 
   private push(): Promise<void> | undefined {
     if (!this.pending) return this.waiting;
-    const chunk = this.pending;
+    const chunk = this.masker.mask(this.pending);
     this.pending = '';
     if (!this.sink.write(chunk) && !this.waiting) {
       this.waiting = new Promise<void>((resolve) => {
@@ -48,7 +49,7 @@ export class OutputWriter {
   /** Hands every queued line to the OS. Call before exit. */
   async flush(): Promise<void> {
     if (this.waiting) await this.waiting;
-    const chunk = this.pending;
+    const chunk = this.masker.mask(this.pending);
     this.pending = '';
     if (!chunk) return;
     await new Promise<void>((resolve) => {

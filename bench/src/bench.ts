@@ -5,6 +5,7 @@ import os from 'node:os';
 import { benchExample } from './cases/example.js';
 import { conversions, listrakSends, ometriaEmailEvents, ometriaProfiles, wootric } from './cases/connectors.js';
 import { printTable, type Row } from './table.js';
+import { REPEAT } from './measure.js';
 
 const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const only = process.env.BENCH_ONLY?.split(',');
@@ -26,5 +27,5 @@ for (const [name, run] of cases) {
   }
 }
 console.log(`\nMachine: ${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${new Date().toISOString()}`);
-console.log('Connector pacing off (CONKIT_PACING=off); raw = the same requests/objects through fetch|GetObject, parse, JSON.stringify, write.\n');
+console.log(`Connector pacing off (CONKIT_PACING=off); raw = the same requests/objects through fetch|GetObject, parse, JSON.stringify, write. Medians of ${REPEAT} interleaved runs each.\n`);
 console.log(printTable(rows));

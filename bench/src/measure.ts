@@ -22,15 +22,17 @@ export function measure(cmd: string[], env: NodeJS.ProcessEnv = {}): Promise<Mea
   let records = 0;
   let stderr = '';
   const needle = Buffer.from('"type":"RECORD"'); // either key order: faros prints type last
-  let carry: Buffer = Buffer.alloc(0);
+  // The consumer must cost as little as it can, or it slows the producer it measures: each chunk is
+  // scanned in place, and only the seam with the previous chunk (needle-1 bytes each side) is copied.
+  let tail: Buffer = Buffer.alloc(0);
   child.stdout.on('data', (chunk: Buffer) => {
-    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    let i = buf.indexOf(needle);
-    while (i !== -1) {
-      records++;
-      i = buf.indexOf(needle, i + needle.length);
+    if (tail.length) {
+      const seam = Buffer.concat([tail, chunk.subarray(0, needle.length - 1)]);
+      if (seam.indexOf(needle) !== -1) records++;
     }
-    carry = buf.subarray(Math.max(0, buf.length - needle.length + 1));
+    for (let i = chunk.indexOf(needle); i !== -1; i = chunk.indexOf(needle, i + needle.length)) records++;
+    const keep = needle.length - 1;
+    tail = chunk.length >= keep ? Buffer.from(chunk.subarray(chunk.length - keep)) : Buffer.concat([tail, chunk]).subarray(-keep);
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
@@ -42,5 +44,30 @@ export function measure(cmd: string[], env: NodeJS.ProcessEnv = {}): Promise<Mea
       if (code !== 0) process.stderr.write(`[bench] ${cmd.join(' ')} exited ${code}: ${stderr.slice(-500)}\n`);
       resolve({ records, seconds, rps: records / seconds, peakRssMb: peakKb / 1024, code });
     });
+  });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** How many times each side runs; the table shows medians (BENCH_REPEAT, default 3). */
+export const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
+
+/**
+ * Runs each command REPEAT times, interleaved (a, b, c, a, b, c, ...) so a noisy stretch of the
+ * shared machine hits all alike, and returns the median records/s and median peak RSS of each.
+ * `firsts` are measurements already taken (they count as the first run of their command).
+ */
+export async function interleave(runs: (() => Promise<Measurement>)[], firsts: (Measurement | undefined)[] = []): Promise<Measurement[]> {
+  const all: Measurement[][] = runs.map((_, i) => (firsts[i] ? [firsts[i]!] : []));
+  for (let round = 0; round < REPEAT; round++) {
+    for (let i = 0; i < runs.length; i++) if (all[i].length <= round) all[i].push(await runs[i]());
+  }
+  return all.map((ms) => {
+    const counts = new Set(ms.map((m) => m.records));
+    if (counts.size > 1) throw new Error(`runs of the same command emitted different record counts: ${[...counts].join(', ')}`);
+    return { records: ms[0].records, seconds: median(ms.map((m) => m.seconds)), rps: median(ms.map((m) => m.rps)), peakRssMb: median(ms.map((m) => m.peakRssMb)), code: ms.find((m) => m.code !== 0)?.code ?? 0 };
   });
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startReplayServer, startS3Server, loadExchanges, soapCall, type ReplayServer } from '@conkit/acceptance-tests';
-import { measure } from '../measure.js';
+import { interleave, measure } from '../measure.js';
 import type { Row } from '../table.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -27,10 +27,13 @@ const kitFlags = process.env.BENCH_KIT_FLAGS?.split(' ').filter(Boolean) ?? [];
 const rawFlags = process.env.BENCH_RAW_FLAGS?.split(' ').filter(Boolean) ?? [];
 
 async function httpCase(connector: string, stream: string, server: ReplayServer, config: unknown, mode: 'json' | 'xml', dataPath: (path: string) => boolean): Promise<Row> {
-  const kit = await measure([process.execPath, ...kitFlags, main(connector), 'read', '--config', file(config), '--catalog', catalog(stream)], ENV);
+  const kitRun = () => measure([process.execPath, ...kitFlags, main(connector), 'read', '--config', file(config), '--catalog', catalog(stream)], ENV);
+  // the raw pipeline replays exactly the requests of the connector's first run
+  const first = await kitRun();
   const reqs = server.requests().filter((r) => dataPath(r.path) && (mode === 'json' || soapCall(r)?.action !== 'GetContactListCollection'))
     .map((r) => ({ method: r.method, url: `${server.url}${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : ''}`, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => !/^(host|content-length|connection)$/.test(k))), body: r.method === 'POST' ? r.body : undefined }));
-  const raw = await measure([process.execPath, ...rawFlags, rawHttp, file(reqs), mode, stream]);
+  const requests = file(reqs);
+  const [kit, raw] = await interleave([kitRun, () => measure([process.execPath, ...rawFlags, rawHttp, requests, mode, stream])], [first]);
   await server.close();
   return { connector, stream, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, peakMb: kit.peakRssMb, note: `${reqs.length} requests; raw peak ${raw.peakRssMb.toFixed(0)} MB` };
 }
@@ -82,8 +85,11 @@ async function s3Case(connector: string, stream: string, records: number, bucket
   await s3.put(bucket, key, lines.join('\n') + '\n');
   lines.length = 0;
   const { accessKeyId: id, secretAccessKey: secret } = s3.credentials;
-  const kit = await measure([process.execPath, ...kitFlags, main(connector), 'read', '--config', file(config(s3.endpoint, id, secret)), '--catalog', catalog(stream)], ENV);
-  const raw = await measure([process.execPath, ...rawFlags, rawS3, s3.endpoint, id, secret, bucket, key, stream, header ? 'header' : 'none']);
+  const [configFile, catalogFile] = [file(config(s3.endpoint, id, secret)), catalog(stream)];
+  const [kit, raw] = await interleave([
+    () => measure([process.execPath, ...kitFlags, main(connector), 'read', '--config', configFile, '--catalog', catalogFile], ENV),
+    () => measure([process.execPath, ...rawFlags, rawS3, s3.endpoint, id, secret, bucket, key, stream, header ? 'header' : 'none']),
+  ]);
   await s3.close();
   return { connector, stream, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, peakMb: kit.peakRssMb, note: `one ${header ? 'CSV export' : 'CSV'} object; raw peak ${raw.peakRssMb.toFixed(0)} MB` };
 }

@@ -4,7 +4,7 @@ import { startExampleServer } from '@conkit/base/testing';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { measure } from '../measure.js';
+import { interleave, measure } from '../measure.js';
 import type { Row } from '../table.js';
 
 const exampleMain = fileURLToPath(new URL('../bundles/example.js', import.meta.url));
@@ -20,10 +20,12 @@ export async function benchExample(records: number): Promise<Row[]> {
   writeFileSync(config, JSON.stringify({ api_key: 'bench-key', base_url: server.url, page_size: 1000 }));
   writeFileSync(catalog, JSON.stringify({ streams: [{ stream: { name: 'items', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] }));
   try {
-    // back to back in one run, so machine noise hits all three alike
-    const kit = await measure([process.execPath, exampleMain, 'read', '--config', config, '--catalog', catalog]);
-    const base = await measure([process.execPath, raw, server.url, '1000']);
-    const peer = await measure([process.execPath, faros, 'read', '--config', config, '--catalog', catalog]);
+    // interleaved in one run, so machine noise hits all three alike; medians of REPEAT runs
+    const [kit, base, peer] = await interleave([
+      () => measure([process.execPath, exampleMain, 'read', '--config', config, '--catalog', catalog]),
+      () => measure([process.execPath, raw, server.url, '1000']),
+      () => measure([process.execPath, faros, 'read', '--config', config, '--catalog', catalog]),
+    ]);
     const note = `raw peak ${base.peakRssMb.toFixed(0)} MB`;
     return [
       { connector: 'source-example (conkit)', stream: 'items', records: kit.records, kitRps: kit.rps, rawRps: base.rps, peakMb: kit.peakRssMb, note },

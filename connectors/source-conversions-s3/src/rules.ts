@@ -22,14 +22,21 @@ export function dateOfKey(key: string): string | undefined {
   return isRealDate(date) ? date : undefined;
 }
 
+const text = (v: unknown, d: string | undefined): string | null => (v === undefined || v === null || v === '' ? d ?? null : String(v));
+const NUMBER = /^-?\d+(\.\d+)?$/;
+const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' ? undefined : typeof v === 'number' ? v : NUMBER.test(String(v).trim()) ? Number(v) : Number.NaN);
+
 const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(:\d+)?(\/|\?|#|$)/i;
+const HTTP_URL = new RegExp(`^https?://${DOMAIN.source.slice(1)}`, 'i');
 
 export function checkRow(row: Row, fileDate: string, config: Pick<Config, 'default_protocol' | 'defaults'>): Verdict {
   const warnings: string[] = [];
   const rawUrl = typeof row.url === 'string' ? row.url.trim() : '';
   if (!rawUrl) return { ok: false, field: 'url', reason: 'url is missing' };
   let url = rawUrl;
-  if (!/^https?:\/\//i.test(url)) {
+  if (HTTP_URL.test(url)) {
+    // the usual row: a complete http(s) URL, judged by one regex
+  } else if (!/^https?:\/\//i.test(url)) {
     if (!DOMAIN.test(url)) return { ok: false, field: 'url', reason: `url '${rawUrl}' has no domain; give a complete URL such as https://www.example.com/path` };
     url = `${config.default_protocol}://${url}`;
     warnings.push(`url '${rawUrl}' has no protocol; read as '${url}'`);
@@ -38,10 +45,11 @@ export function checkRow(row: Row, fileDate: string, config: Pick<Config, 'defau
   }
   const date = typeof row.date === 'string' ? row.date.trim() : String(row.date ?? '');
   if (!date) return { ok: false, field: 'date', reason: 'date is missing' };
-  if (!isRealDate(date)) return { ok: false, field: 'date', reason: `date '${date}' must be a real date written YYYY-MM-DD` };
-  if (date !== fileDate) return { ok: false, field: 'date', reason: `date ${date} is not the file's day ${fileDate}; a file holds only its own day` };
-  const text = (v: unknown, d: string | undefined): string | null => (v === undefined || v === null || v === '' ? d ?? null : String(v));
-  const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' ? undefined : typeof v === 'number' ? v : /^-?\d+(\.\d+)?$/.test(String(v).trim()) ? Number(v) : Number.NaN);
+  // the file's day was checked once from its name; a row that repeats it needs no calendar check
+  if (date !== fileDate) {
+    if (!isRealDate(date)) return { ok: false, field: 'date', reason: `date '${date}' must be a real date written YYYY-MM-DD` };
+    return { ok: false, field: 'date', reason: `date ${date} is not the file's day ${fileDate}; a file holds only its own day` };
+  }
   const transactions = num(row.transactions);
   if (transactions !== undefined && !Number.isInteger(transactions)) return { ok: false, field: 'transactions', reason: `transactions '${String(row.transactions)}' must be a whole number` };
   const revenue = num(row.revenue);
