@@ -11,3 +11,14 @@ export function startEarly<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
 }
+
+/**
+ * Lets a request started with startEarly reach the wire before the caller goes on. A request is a
+ * chain of promise steps and next-tick callbacks (auth headers, axios, the agent handing over a
+ * socket); a consumer that maps and writes a whole page in one synchronous stretch would hold all
+ * of them back until it next awaits, and the service would only hear of the next page then. One
+ * turn of the event loop lets the chain run to the socket write.
+ */
+export function letItGo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

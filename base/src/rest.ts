@@ -4,7 +4,7 @@ import type { JsonObject } from './protocol.js';
 import type { StreamContext, StreamDef } from './stream.js';
 import { defineStream } from './stream.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
-import { startEarly } from './ahead.js';
+import { letItGo, startEarly } from './ahead.js';
 import type { PageToken, Paginator } from './paginate.js';
 import { noPaging } from './paginate.js';
 
@@ -49,6 +49,7 @@ export async function* pages(
     } catch (error) {
       failure = { error };
     }
+    if (pending) await letItGo();
     yield rows as JsonObject[];
     if (failure) throw failure.error;
   }

@@ -3,7 +3,7 @@
 // starts over. Records at that boundary come back in the next query; their ids are remembered so
 // each record is yielded exactly once, however many windows a long history takes.
 import { systemError } from './errors.js';
-import { startEarly } from './ahead.js';
+import { letItGo, startEarly } from './ahead.js';
 
 export interface SlidingWindowOptions<R> {
   /** Lower bound, inclusive, in cursor units (e.g. epoch seconds). */
@@ -56,6 +56,7 @@ export async function* slidingWindowPages<R>(opts: SlidingWindowOptions<R>): Asy
       }
       if (!stuck) pending = startEarly(opts.fetch(from, page));
     }
+    if (pending) await letItGo();
     yield fresh;
     if (stuck) throw systemError(`More than ${opts.pageSize * opts.maxPages} records share the cursor value ${from}; the API cannot page past them.`);
   }

@@ -1,5 +1,6 @@
 // The HTTP client against a real local server: auth renewal, pacing, truncated bodies, wait caps.
 import http from 'node:http';
+import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../src/http.js';
@@ -115,6 +116,39 @@ describe('pages', () => {
     expect(hits).toBe(3);
     await expect(it.next()).rejects.toMatchObject({ message: expect.stringMatching(/HTTP 404/) });
     client.close();
+  });
+
+  it('has the next request on the wire before it hands out the current page, however long the consumer then works', async () => {
+    // the server lives in a worker thread and counts requests in shared memory, so this thread can
+    // spin synchronously (as a consumer mapping a big page does) and still see the count change
+    const hitsSeen = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(`
+      const { workerData, parentPort } = require('node:worker_threads');
+      const http = require('node:http');
+      const counter = new Int32Array(workerData);
+      const server = http.createServer((q, r) => {
+        Atomics.add(counter, 0, 1);
+        const page = Number(new URL(q.url, 'http://x').searchParams.get('page'));
+        r.end(JSON.stringify(page <= 3 ? [{ page }, { page }] : []));
+      });
+      server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+      parentPort.on('message', () => { server.closeAllConnections(); server.close(); parentPort.close(); });
+    `, { eval: true, workerData: hitsSeen.buffer });
+    const port = await new Promise<number>((r) => worker.once('message', r));
+    const client = new HttpClient({ baseURL: `http://127.0.0.1:${port}` });
+    const it = pages(client, (page) => ({ path: '/items', params: { page } }), pageNumber({ size: 2 }));
+    for (let page = 1; page <= 3; page++) {
+      expect((await it.next()).value).toEqual([{ page }, { page }]);
+      const until = Date.now() + 2000;
+      while (Atomics.load(hitsSeen, 0) < page + 1 && Date.now() < until) { /* a consumer busy with the page, never yielding */ }
+      expect(Atomics.load(hitsSeen, 0)).toBe(page + 1);
+    }
+    expect((await it.next()).value).toEqual([]); // page 4 is empty: the read ends there
+    expect((await it.next()).done).toBe(true);
+    expect(Atomics.load(hitsSeen, 0)).toBe(4);
+    client.close();
+    worker.postMessage('stop');
+    await new Promise((r) => worker.once('exit', r));
   });
 
   it('hands out the page that carries a repeated token before stopping the read', async () => {

@@ -2,7 +2,7 @@
 // strings without an offset (UTC), results that come back null when empty, and paged reports read
 // page by page until an empty page.
 import { fileURLToPath } from 'node:url';
-import { oneYearAgo, startEarly, toIsoUtc, type JsonObject, type StreamContext } from '@conkit/base';
+import { letItGo, oneYearAgo, startEarly, toIsoUtc, type JsonObject, type StreamContext } from '@conkit/base';
 import { createSoapClient, xmlEscape, type SoapClient } from '@conkit/base/soap';
 import type { Config } from './config.js';
 
@@ -58,6 +58,7 @@ export async function* pages(ctx: StreamContext<Config>, operation: string, item
     const rows = asArray((await pending)?.[item]);
     if (!rows.length) return;
     pending = startEarly(call(page + 1));
+    await letItGo();
     yield* rows;
   }
 }
