@@ -1,6 +1,7 @@
 // The raw pipeline for HTTP connectors: the very requests the connector made (same URLs, same
 // bodies, same order), each fetched, parsed (JSON or XML), every item JSON.stringify'd as a RECORD
-// line and written with back-pressure. No validation, masking, state, retries or paging logic.
+// line and written with back-pressure. No validation, masking, state, retries or paging logic. The
+// next request is sent before the current page is written, as the kit does.
 import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
 
@@ -24,9 +25,14 @@ const itemsOf = (text: string): unknown[] => {
   const items = result && typeof result === 'object' ? Object.values(result)[0] : undefined;
   return Array.isArray(items) ? items : items ? [items] : [];
 };
-for (const r of requests) {
-  const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body });
-  for (const item of itemsOf(await res.text())) {
+// like the kit, the next request goes out before this page is written (the list is known here)
+const send = (r: Req): Promise<Response> => fetch(r.url, { method: r.method, headers: r.headers, body: r.body });
+let next: Promise<Response> | undefined = requests.length ? send(requests[0]) : undefined;
+for (let i = 0; next; i++) {
+  const text = await (await next).text();
+  next = i + 1 < requests.length ? send(requests[i + 1]) : undefined;
+  if (next) await new Promise((r) => setImmediate(r)); // let the request reach the socket
+  for (const item of itemsOf(text)) {
     buf += JSON.stringify({ type: 'RECORD', record: { stream, data: item, emitted_at: Date.now() } }) + '\n';
     if (buf.length > 65536) await flush();
   }

@@ -25,6 +25,8 @@ export interface ReplayServer {
   addFault(f: FaultSpec): void;
   /** Drops every pending run-level fault. */
   clearFaults(): void;
+  /** How many faults were injected since the server started. */
+  faultsFired(): number;
   hits(name: string): number;
 }
 
@@ -46,6 +48,7 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
   const handlers: Handler[] = [];
   const faults: ActiveFault[] = (opts.faults ?? []).map((spec) => ({ spec, left: spec.times ?? 1, skip: spec.after ?? 0 }));
   const exchangeFaults = new Map<string, ActiveFault>();
+  let fired = 0;
   const seen: LiveRequest[] = [];
   const misses: { request: string; closest?: string; diff: string[] }[] = [];
 
@@ -126,6 +129,7 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
         continue;
       }
       f.left--;
+      fired++;
       return f.spec;
     }
     return undefined;
@@ -156,6 +160,7 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
     addHandler: (h) => void handlers.push(h),
     addFault: (spec) => void faults.push({ spec, left: spec.times ?? 1, skip: spec.after ?? 0 }),
     clearFaults: () => void faults.splice(0),
+    faultsFired: () => fired,
     hits: (name) => hits.get(name) ?? 0,
   };
 }

@@ -28,6 +28,8 @@ export interface S3Server {
   close(): Promise<void>;
   addFault(f: S3Fault): void;
   clearFaults(): void;
+  /** How many faults were injected since the server started. */
+  faultsFired(): number;
   /** Uploads every file under dir as s3://<first folder>/<rest of path>. Returns the keys. */
   upload(dir: string): Promise<string[]>;
   put(bucket: string, key: string, body: string | Buffer): Promise<void>;
@@ -63,6 +65,7 @@ export async function startS3Server(opts: { credentials?: Credentials; region?: 
   const { proc, port: backend } = await startChild(directory);
   const faults: (S3Fault & { left: number; skip: number })[] = [];
   const requests: { method: string; path: string }[] = [];
+  let fired = 0;
 
   const proxy = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -75,10 +78,13 @@ export async function startS3Server(opts: { credentials?: Credentials; region?: 
         req.resume();
         return;
       }
-      const fault = faults.find((f) => f.left > 0 && (!f.match || new RegExp(f.match).test(url.pathname)) && (!f.method || f.method === req.method) && (f.kind !== 'drop' || req.method === 'GET'));
-      if (fault && fault.skip > 0) fault.skip--;
-      else if (fault) {
+      const candidate = faults.find((f) => f.left > 0 && (!f.match || new RegExp(f.match).test(url.pathname)) && (!f.method || f.method === req.method) && (f.kind !== 'drop' || req.method === 'GET'));
+      let fault: typeof candidate;
+      if (candidate && candidate.skip > 0) candidate.skip--;
+      else if (candidate) {
+        fault = candidate;
         fault.left--;
+        fired++;
         if (fault.kind !== 'drop') {
           const status = fault.kind === 'SlowDown' ? 503 : 500;
           res.writeHead(status, { 'content-type': 'application/xml' }).end(errorXml(fault.kind, fault.kind === 'SlowDown' ? 'Please reduce your request rate.' : 'We encountered an internal error. Please try again.'));
@@ -90,7 +96,7 @@ export async function startS3Server(opts: { credentials?: Credentials; region?: 
       headers.authorization = headers.authorization.replace(/Credential=[^/]+\//, 'Credential=S3RVER/');
       const upstream = http.request({ host: '127.0.0.1', port: backend, method: req.method, path: req.url, headers }, (up) => {
         res.writeHead(up.statusCode ?? 500, up.headers);
-        if (fault?.kind === 'drop' && fault.skip === 0) {
+        if (fault?.kind === 'drop') {
           let sent = 0;
           const limit = Math.max(1, Math.floor(Number(up.headers['content-length'] ?? 2) / 2));
           up.on('data', (c: Buffer) => {
@@ -124,6 +130,7 @@ export async function startS3Server(opts: { credentials?: Credentials; region?: 
     client,
     addFault: (f) => void faults.push({ ...f, left: f.times ?? 1, skip: f.after ?? 0 }),
     clearFaults: () => void faults.splice(0),
+    faultsFired: () => fired,
     createBucket: async (bucket) => {
       if (buckets.has(bucket)) return;
       await sdk.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -128,21 +128,38 @@ export function defineAcceptance(cfg: AcceptanceConfig): void {
     });
 
     const faults = cfg.faults ?? [];
-    it.skipIf(faults.length === 0)(`faults (${faults.join(', ')}): the same records as a clean read`, async () => {
-      const configured = catalogFor(catalog, { mode: 'full_refresh' });
-      const clean = await read(configured);
-      for (const f of faults) {
-        if (f === 'SlowDown' || f === 'InternalError' || f === 's3drop') env.s3?.addFault({ kind: f === 's3drop' ? 'drop' : f, times: 2 });
-        else if (f === 'drop') env.replay.addFault({ drop: true, times: 1, after: 1 });
-        else if (f === 'truncate') env.replay.addFault({ truncate: 0.6, times: 1, after: 1 });
-        else if (f === 'slow') env.replay.addFault({ delayMs: 1500, times: 2, after: 1 });
-        else if (String(f) === '429') env.replay.addFault({ status: 429, retryAfter: 1, times: 2, after: 1 });
-        else env.replay.addFault({ status: Number(f), times: 3, after: 2 });
-        const faulty = await read(configured);
-        check.readIsSound(faulty, catalog, configured);
-        check.sameRecords(clean, faulty, catalog, cfg.volatile_fields);
-      }
-    });
+    // Each fault is played against every stream on its own (a single-stream read), so every
+    // stream's requests meet it, not only the first stream's. A fault that cannot reach a stream
+    // (an S3 fault and a REST stream) fires nothing there; each must fire for at least one stream.
+    const cleanByStream = new Map<string, ConnectorRun>();
+    const addFault = (f: NonNullable<AcceptanceConfig['faults']>[number]): void => {
+      if (f === 'SlowDown' || f === 'InternalError' || f === 's3drop') env.s3?.addFault({ kind: f === 's3drop' ? 'drop' : f, times: 2 });
+      else if (f === 'drop') env.replay.addFault({ drop: true, times: 1, after: 1 });
+      else if (f === 'truncate') env.replay.addFault({ truncate: 0.6, times: 1, after: 1 });
+      else if (f === 'slow') env.replay.addFault({ delayMs: 1500, times: 2, after: 1 });
+      else if (String(f) === '429') env.replay.addFault({ status: 429, retryAfter: 1, times: 2, after: 1 });
+      else env.replay.addFault({ status: Number(f), times: 3, after: 2 });
+    };
+    const firedSoFar = (): number => env.replay.faultsFired() + (env.s3?.faultsFired() ?? 0);
+    for (const f of faults) {
+      it(`fault ${f}, on every stream: the same records as a clean read`, async () => {
+        const reached: string[] = [];
+        for (const s of catalog.streams) {
+          const one = catalogFor(catalog, { streams: [s.name], mode: 'full_refresh' });
+          if (!cleanByStream.has(s.name)) cleanByStream.set(s.name, await read(one));
+          const before = firedSoFar();
+          addFault(f);
+          const faulty = await read(one);
+          // a fault left over (the stream made fewer requests than it skips) must not reach the next stream
+          env.replay.clearFaults();
+          env.s3?.clearFaults();
+          if (firedSoFar() > before) reached.push(s.name);
+          check.readIsSound(faulty, catalog, one);
+          check.sameRecords(cleanByStream.get(s.name)!, faulty, catalog, cfg.volatile_fields);
+        }
+        expect(reached.length, `fault ${f} reached no stream: it tests nothing here`).toBeGreaterThan(0);
+      });
+    }
 
     it.skipIf(faults.length === 0)('faults: when retries run out, a transient_error names the stream, and a rerun from the last STATEs completes the set', async () => {
       const configured = catalogFor(catalog, { mode: 'incremental' });

@@ -20,7 +20,7 @@ export function messageReport(r: MessageReport): StreamDef<Config> {
       if (!history || !since) return;
       for await (const msg of messages(ctx, history)) {
         const args = r.dateField ? { MsgID: msg.MsgID, ...since } : { MsgID: msg.MsgID };
-        for await (const row of pages(ctx, r.operation, r.item, args)) yield coerce({ MsgID: msg.MsgID, ...row }, r.schema);
+        for await (const page of pages(ctx, r.operation, r.item, args)) yield page.map((row) => coerce({ MsgID: msg.MsgID, ...row }, r.schema));
       }
       if (r.dateField) yield checkpoint({ until: ctx.startedAt.toISOString() });
     },

@@ -49,8 +49,11 @@ export async function* messages(ctx: StreamContext<Config>, range: { StartDate: 
   }
 }
 
-/** A paged report, page 1, 2, ... until a page comes back empty; the next page is asked for while this one goes out. */
-export async function* pages(ctx: StreamContext<Config>, operation: string, item: string, args: Record<string, unknown>): AsyncGenerator<JsonObject> {
+/**
+ * A paged report, one array per page, page 1, 2, ... until a page comes back empty; the next page is
+ * asked for while this one goes out.
+ */
+export async function* pages(ctx: StreamContext<Config>, operation: string, item: string, args: Record<string, unknown>): AsyncGenerator<JsonObject[]> {
   const c = await soapClient(ctx.config, ctx.log);
   const call = (page: number) => c.call<Record<string, JsonObject | JsonObject[]>>(operation, { ...args, Page: page });
   let pending = call(1);
@@ -59,6 +62,6 @@ export async function* pages(ctx: StreamContext<Config>, operation: string, item
     if (!rows.length) return;
     pending = startEarly(call(page + 1));
     await letItGo();
-    yield* rows;
+    yield rows;
   }
 }

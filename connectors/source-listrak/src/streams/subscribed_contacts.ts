@@ -15,8 +15,8 @@ export default defineStream<Config>({
     const since = window(ctx, ctx.state?.until);
     if (!since) return;
     for await (const l of lists(ctx)) {
-      for await (const c of pages(ctx, 'ReportRangeSubscribedContacts', 'WSSubscribedContact', { ListID: l.ListID, ...since })) {
-        yield coerce({ ...c, ListID: l.ListID }, schema);
+      for await (const page of pages(ctx, 'ReportRangeSubscribedContacts', 'WSSubscribedContact', { ListID: l.ListID, ...since })) {
+        yield page.map((c) => coerce({ ...c, ListID: l.ListID }, schema));
       }
     }
     yield checkpoint({ until: ctx.startedAt.toISOString() });
