@@ -21,3 +21,4 @@ export * from './json-array.js';
 export * from './sliding.js';
 export * from './ahead.js';
 export * from './batches.js';
+export * from './heap.js';

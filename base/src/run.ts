@@ -14,6 +14,7 @@ import { ConnectorError, configError, failureTypeOf, messageOf, stackOf } from '
 import { HttpClient } from './http.js';
 import { readStream } from './read.js';
 import type { StreamContext } from './stream.js';
+import { tuneHeapForStreaming } from './heap.js';
 
 export interface RunOptions { stdout?: NodeJS.WritableStream; exit?: boolean }
 
@@ -22,6 +23,11 @@ export async function runSource<C>(source: Source<C>, argv: string[], opts: RunO
   const out = new OutputWriter((opts.stdout ?? process.stdout) as never, masker);
   const log = createLogger(out, logLevelFromEnv());
   const restore = guardProcess(out, masker, log);
+  // Only a connector that owns its process tunes V8: in-process callers (tests, embedders) keep theirs.
+  if (opts.exit !== false) {
+    const { warning } = tuneHeapForStreaming();
+    if (warning) log.warn(warning);
+  }
   let code = 0;
   let http: HttpClient | undefined;
   try {

@@ -120,6 +120,17 @@ describe('example connector', () => {
   });
 });
 
+describe('process tuning', () => {
+  it('reads as usual and says why when CONKIT_HEAP_GROWING_PERCENT is not a number', async () => {
+    const run = await example(['read', '--config', config, '--catalog', tempJson('k.json', catalog(['items']))], { CONKIT_HEAP_GROWING_PERCENT: 'lots' });
+    expect(run.code).toBe(0);
+    expect(protocolProblems(run)).toEqual([]);
+    expect(ids(run)).toEqual(range(250));
+    const warnings = ofType(run, 'LOG').filter((m) => m.log.level === 'WARN').map((m) => m.log.message);
+    expect(warnings.some((w) => w.includes("CONKIT_HEAP_GROWING_PERCENT must be a whole number") && w.includes("'lots'"))).toBe(true);
+  });
+});
+
 describe('invocation errors', () => {
   const errorOf = (run: Awaited<ReturnType<typeof example>>) => ofType(run, 'TRACE').find((m) => m.trace.type === 'ERROR')!.trace.error!;
 

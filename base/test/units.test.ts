@@ -10,6 +10,7 @@ import { dateWindows } from '../src/windows.js';
 import { MaxCursor, compareCursor } from '../src/cursor.js';
 import { validateMessage, compileRecordSchema } from '../src/testing/index.js';
 import { messages } from '../src/protocol.js';
+import { heapTuning } from '../src/heap.js';
 
 describe('SecretMasker', () => {
   it('masks the raw, URL-encoded, base64 and JSON-escaped forms', () => {
@@ -211,5 +212,23 @@ describe('slidingWindow', () => {
     const { slidingWindow } = await import('../src/sliding.js');
     const it = slidingWindow({ from: 5, pageSize: 2, maxPages: 2, cursor: () => 5, id: () => Math.random(), fetch: async () => [{}, {}] });
     await expect((async () => { for await (const _ of it) void _; })()).rejects.toThrow(/share the cursor value 5/);
+  });
+});
+
+describe('heap tuning', () => {
+  it('sets a 20% growing factor unless the operator chose one or turned it off', () => {
+    expect(heapTuning([], {})).toEqual({ flag: '--heap-growing-percent=20' });
+    expect(heapTuning([], { CONKIT_HEAP_GROWING_PERCENT: '50' })).toEqual({ flag: '--heap-growing-percent=50' });
+    expect(heapTuning([], { CONKIT_HEAP_GROWING_PERCENT: '0' })).toEqual({});
+    expect(heapTuning(['--heap-growing-percent=80'], {})).toEqual({});
+    expect(heapTuning([], { NODE_OPTIONS: '--max-old-space-size=512 --heap_growing_percent=5' })).toEqual({});
+  });
+  it('warns about a value that is not a whole number and keeps V8 default', () => {
+    for (const bad of ['abc', '-5', '1.5']) {
+      const t = heapTuning([], { CONKIT_HEAP_GROWING_PERCENT: bad });
+      expect(t.flag).toBeUndefined();
+      expect(t.warning).toContain('CONKIT_HEAP_GROWING_PERCENT');
+      expect(t.warning).toContain(`'${bad}'`);
+    }
   });
 });
