@@ -216,8 +216,8 @@ describe('slidingWindow', () => {
 });
 
 describe('heap tuning', () => {
-  it('sets a 20% growing factor unless the operator chose one or turned it off', () => {
-    expect(heapTuning([], {})).toEqual({ flag: '--heap-growing-percent=20' });
+  it('sets a 50% growing factor unless the operator chose one or turned it off', () => {
+    expect(heapTuning([], {})).toEqual({ flag: '--heap-growing-percent=50' });
     expect(heapTuning([], { CONKIT_HEAP_GROWING_PERCENT: '50' })).toEqual({ flag: '--heap-growing-percent=50' });
     expect(heapTuning([], { CONKIT_HEAP_GROWING_PERCENT: '0' })).toEqual({});
     expect(heapTuning(['--heap-growing-percent=80'], {})).toEqual({});
