@@ -195,16 +195,15 @@ export class HttpClient {
     if ((req.expect ?? 'json') !== 'text') headers.accept ??= 'application/json';
     const responseType = req.expect === 'stream' ? 'stream' : 'text';
     let method: string = req.method ?? 'GET';
-    let url = req.path;
-    let params = cleanParams(req.params);
+    let url = withQuery(req.path, req.params);
     for (let hop = 0; ; hop++) {
       const ax = await this.client();
-      const res = await ax.request<string>({ method, url, params, headers, data, responseType });
+      const res = await ax.request<string>({ method, url, headers, data, responseType });
       const location = REDIRECTS.has(res.status) ? res.headers.location : undefined;
       if (typeof location !== 'string' || !location) return this.readErrorBody(res, responseType);
       if (responseType === 'stream') (res.data as unknown as Readable).destroy();
       if (hop >= MAX_REDIRECTS) throw systemError(`${req.method ?? 'GET'} ${req.path} was redirected more than ${MAX_REDIRECTS} times (last to ${location}). Check the base URL in the config.`);
-      const from = new URL(ax.getUri({ url, params }));
+      const from = new URL(ax.getUri({ url }));
       const to = new URL(location, from);
       // credentials go only where they were meant to: another origin gets none of them
       if (to.origin !== from.origin) for (const k of [...Object.keys(authHeaders), 'authorization', 'cookie']) delete headers[k];
@@ -214,7 +213,6 @@ export class HttpClient {
         delete headers['content-type'];
       }
       url = to.href;
-      params = undefined;
     }
   }
 
@@ -262,11 +260,28 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   return new HttpClient(options);
 }
 
-function cleanParams(params: HttpRequest['params']): Record<string, string | number | boolean> | undefined {
-  if (!params) return undefined;
-  const out: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = v;
-  return out;
+// axios's own query encoding (encodeURIComponent, then ':', '$', ',' left plain and spaces as '+'),
+// so the wire is what it was when axios built the query, without its per-request serializer
+// (~15% of axios's time per request).
+const encodeParam = (v: string): string =>
+  encodeURIComponent(v).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
+
+// axios's config merge drops these keys from params (prototype-pollution guard)
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** `path` with `params` appended as axios would (null/undefined left out, keys trimmed, any #fragment dropped). */
+export function withQuery(path: string, params: HttpRequest['params']): string {
+  if (!params) return path;
+  let query = '';
+  for (const k of Object.keys(params)) {
+    const v = params[k];
+    if (v === undefined || v === null || UNSAFE_KEYS.has(k)) continue;
+    query += `${query ? '&' : ''}${encodeParam(k.trim())}=${encodeParam(String(v))}`;
+  }
+  if (!query) return path;
+  const hash = path.indexOf('#');
+  const base = hash === -1 ? path : path.slice(0, hash);
+  return `${base}${base.includes('?') ? '&' : '?'}${query}`;
 }
 
 function plainHeaders(h: unknown): Record<string, string> {

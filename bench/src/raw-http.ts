@@ -1,12 +1,15 @@
 // The raw pipeline for HTTP connectors: the very requests the connector made (same URLs, same
-// bodies, same order), each fetched, parsed (JSON or XML), every item JSON.stringify'd as a RECORD
+// bodies, same order), each fetched, parsed (JSON or XML), optionally mapped to the connector's
+// columns (raw-maps.ts), every item JSON.stringify'd as a RECORD
 // line and written with back-pressure. No validation, masking, state, retries or paging logic. The
 // next request is sent before the current page is written, as the kit does.
 import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
+import { rawMap } from './raw-maps.js';
 
 interface Req { method: string; url: string; headers: Record<string, string>; body?: string }
-const [file, mode, stream] = process.argv.slice(2);
+const [file, mode, stream, mapName, root] = process.argv.slice(2);
+const map = await rawMap(root ?? '', mapName);
 const requests = JSON.parse(readFileSync(file, 'utf8')) as Req[];
 const xml = new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false });
 let buf = '';
@@ -33,7 +36,7 @@ for (let i = 0; next; i++) {
   next = i + 1 < requests.length ? send(requests[i + 1]) : undefined;
   if (next) await new Promise((r) => setImmediate(r)); // let the request reach the socket
   for (const item of itemsOf(text)) {
-    buf += JSON.stringify({ type: 'RECORD', record: { stream, data: item, emitted_at: Date.now() } }) + '\n';
+    buf += JSON.stringify({ type: 'RECORD', record: { stream, data: map ? map(item as Record<string, unknown>) : item, emitted_at: Date.now() } }) + '\n';
     if (buf.length > 65536) await flush();
   }
 }

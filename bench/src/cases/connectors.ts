@@ -26,16 +26,18 @@ const ENV = { CONKIT_PACING: 'off' };
 const kitFlags = process.env.BENCH_KIT_FLAGS?.split(' ').filter(Boolean) ?? [];
 const rawFlags = process.env.BENCH_RAW_FLAGS?.split(' ').filter(Boolean) ?? [];
 
-async function httpCase(connector: string, stream: string, server: ReplayServer, config: unknown, mode: 'json' | 'xml', dataPath: (path: string) => boolean): Promise<Row> {
+// `map` names the connector's row mapping (raw-maps.ts) for a second raw pipeline that writes the same records.
+async function httpCase(connector: string, stream: string, server: ReplayServer, config: unknown, mode: 'json' | 'xml', dataPath: (path: string) => boolean, map?: string): Promise<Row> {
   const kitRun = () => measure([process.execPath, ...kitFlags, main(connector), 'read', '--config', file(config), '--catalog', catalog(stream)], ENV);
   // the raw pipeline replays exactly the requests of the connector's first run
   const first = await kitRun();
   const reqs = server.requests().filter((r) => dataPath(r.path) && (mode === 'json' || soapCall(r)?.action !== 'GetContactListCollection'))
     .map((r) => ({ method: r.method, url: `${server.url}${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : ''}`, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => !/^(host|content-length|connection)$/.test(k))), body: r.method === 'POST' ? r.body : undefined }));
   const requests = file(reqs);
-  const [kit, raw] = await interleave([kitRun, () => measure([process.execPath, ...rawFlags, rawHttp, requests, mode, stream])], [first]);
+  const rawRun = (m = 'none') => () => measure([process.execPath, ...rawFlags, rawHttp, requests, mode, stream, m, root]);
+  const [kit, raw, same] = await interleave([kitRun, rawRun(), ...(map ? [rawRun(map)] : [])], [first]);
   await server.close();
-  return { connector, stream, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, peakMb: kit.peakRssMb, note: `${reqs.length} requests; raw peak ${raw.peakRssMb.toFixed(0)} MB` };
+  return { connector, stream, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, sameRps: same?.rps, peakMb: kit.peakRssMb, note: `${reqs.length} requests; raw peak ${raw.peakRssMb.toFixed(0)} MB` };
 }
 
 export async function wootric(records: number): Promise<Row> {
@@ -57,7 +59,7 @@ export async function ometriaProfiles(records: number): Promise<Row> {
   const fx = join(root, 'connectors/source-ometria/fixtures/http/api.yaml');
   const profiles = loadExchanges(fx).find((e) => e.name === 'profiles')!;
   const server = await startReplayServer({ exchanges: [{ ...profiles, request: { ...profiles.request, headers: { 'x-ometria-auth': '*' } }, dataset: { ...profiles.dataset!, file: data }, dir: '/' }] });
-  return httpCase('source-ometria', 'profiles', server, { api_key: 'bench-key-1', start_date: '2024-01-01', base_url: server.url }, 'json', (p) => p === '/v2/profiles');
+  return httpCase('source-ometria', 'profiles', server, { api_key: 'bench-key-1', start_date: '2024-01-01', base_url: server.url }, 'json', (p) => p === '/v2/profiles', 'ometria-profiles');
 }
 
 export async function listrakSends(records: number): Promise<Row> {
@@ -78,7 +80,7 @@ export async function listrakSends(records: number): Promise<Row> {
   return httpCase('source-listrak', 'message_sends', server, { username: 'u', password: 'bench-password-1', start_date: '2024-01-01', endpoint: `${server.url}/v31/IntegrationService.asmx` }, 'xml', () => true);
 }
 
-async function s3Case(connector: string, stream: string, records: number, bucket: string, key: string, csv: (i: number) => string, header: string | undefined, config: (endpoint: string, id: string, secret: string) => unknown): Promise<Row> {
+async function s3Case(connector: string, stream: string, records: number, bucket: string, key: string, csv: (i: number) => string, header: string | undefined, config: (endpoint: string, id: string, secret: string) => unknown, map?: string): Promise<Row> {
   const s3 = await startS3Server();
   const lines = header ? [header] : [];
   for (let i = 0; i < records; i++) lines.push(csv(i));
@@ -86,12 +88,14 @@ async function s3Case(connector: string, stream: string, records: number, bucket
   lines.length = 0;
   const { accessKeyId: id, secretAccessKey: secret } = s3.credentials;
   const [configFile, catalogFile] = [file(config(s3.endpoint, id, secret)), catalog(stream)];
-  const [kit, raw] = await interleave([
+  const rawRun = (m = 'none') => () => measure([process.execPath, ...rawFlags, rawS3, s3.endpoint, id, secret, bucket, key, stream, header ? 'header' : 'none', m, root]);
+  const [kit, raw, same] = await interleave([
     () => measure([process.execPath, ...kitFlags, main(connector), 'read', '--config', configFile, '--catalog', catalogFile], ENV),
-    () => measure([process.execPath, ...rawFlags, rawS3, s3.endpoint, id, secret, bucket, key, stream, header ? 'header' : 'none']),
+    rawRun(),
+    ...(map ? [rawRun(map)] : []),
   ]);
   await s3.close();
-  return { connector, stream, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, peakMb: kit.peakRssMb, note: `one ${header ? 'CSV export' : 'CSV'} object; raw peak ${raw.peakRssMb.toFixed(0)} MB` };
+  return { connector, stream, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, sameRps: same?.rps, peakMb: kit.peakRssMb, note: `one ${header ? 'CSV export' : 'CSV'} object; raw peak ${raw.peakRssMb.toFixed(0)} MB` };
 }
 
 export const conversions = (records: number): Promise<Row> =>
@@ -101,4 +105,4 @@ export const conversions = (records: number): Promise<Row> =>
 export const ometriaEmailEvents = (records: number): Promise<Row> =>
   s3Case('source-ometria', 'email_events', records, 'export', 'email_events/2024-03-01.csv', (i) => `ev-${i},send-${i % 50},u${i % 9999}@example.com,open,2024-03-01 08:${String(i % 60).padStart(2, '0')}:00,,,mobile,GB,London,Europe/London,,Spring,mass`,
     'event_id,uuid,to_address,event_type,dt_occurred,bounce_class,reason,device_type,geo_country,geo_region,geo_timezone,target_url,campaign_title,campaign_type',
-    (endpoint, id, secret) => ({ api_key: 'bench-key-2', base_url: 'http://127.0.0.1:9', export: { bucket: 'export', endpoint, aws_access_key_id: id, aws_secret_access_key: secret } }));
+    (endpoint, id, secret) => ({ api_key: 'bench-key-2', base_url: 'http://127.0.0.1:9', export: { bucket: 'export', endpoint, aws_access_key_id: id, aws_secret_access_key: secret } }), 'ometria-email-events');

@@ -1,0 +1,11 @@
+import { startReplayServer, loadExchanges } from '@conkit/acceptance-tests';
+import { writeFileSync } from 'node:fs';
+const records = Number(process.argv[2] ?? 1000000);
+const root = '/work/main/';
+const rows = Array.from({ length: records }, (_, i) => ({ id: `p${i}`, customer_id: `c${i}`, email: `u${i}@example.com`, firstname: 'A', lastname: `B${i}`, country: 'GB', properties: { zip: 'N1', city: 'London' }, dates: { account_created: '2023-01-01T00:00:00+00:00', updated: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString() } }));
+writeFileSync('/tmp/pdata'+records+'.json', JSON.stringify(rows));
+const profiles = loadExchanges(root + 'connectors/source-ometria/fixtures/http/api.yaml').find((e) => e.name === 'profiles');
+const server = await startReplayServer({ exchanges: [{ ...profiles, request: { ...profiles.request, headers: { 'x-ometria-auth': '*' } }, dataset: { ...profiles.dataset, file: '/tmp/pdata'+records+'.json' }, dir: '/' }] });
+writeFileSync('/tmp/pconfig'+records+'.json', JSON.stringify({ api_key: 'bench-key-1', start_date: '2024-01-01', base_url: server.url }));
+writeFileSync('/tmp/pcatalog.json', JSON.stringify({ streams: [{ stream: { name: 'profiles', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] }));
+console.log(server.url);

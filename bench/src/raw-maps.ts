@@ -1,0 +1,33 @@
+// The row mappings a hand-written pipeline needs to write the same records as a connector whose
+// output is a different table than its input (Ometria -> Daasity's columns: renamed and flattened
+// fields, an MD5 sync key, ISO dates). The raw pipeline imports the connector's own mapping module
+// from its build, so both sides do the same per-row work and the ratio measures only the kit.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type Row = Record<string, unknown>;
+export type RawMap = (row: Row) => unknown;
+
+interface OmetriaMapping {
+  profile(p: Row, config: Row, updateSince: string, syncedAt: string): unknown;
+  emailEvent(e: Row, config: Row, syncedAt: string): unknown;
+}
+
+/** `name` is the map named on the raw pipeline's command line; undefined means write rows as read. */
+export async function rawMap(root: string, name: string | undefined): Promise<RawMap | undefined> {
+  if (!name || name === 'none') return undefined;
+  const load = async (): Promise<OmetriaMapping> => (await import(pathToFileURL(join(root, 'connectors/source-ometria/dist/mapping.js')).href)) as OmetriaMapping;
+  const syncedAt = new Date().toISOString();
+  switch (name) {
+    case 'ometria-profiles': {
+      const { profile } = await load();
+      return (p) => profile(p, {}, '2024-01-01T00:00:00.000Z', syncedAt);
+    }
+    case 'ometria-email-events': {
+      const { emailEvent } = await load();
+      return (e) => emailEvent(e, {}, syncedAt);
+    }
+    default:
+      throw new Error(`unknown raw map '${name}'`);
+  }
+}
