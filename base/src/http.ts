@@ -263,8 +263,9 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
 // axios's own query encoding (encodeURIComponent, then ':', '$', ',' left plain and spaces as '+'),
 // so the wire is what it was when axios built the query, without its per-request serializer
 // (~15% of axios's time per request).
+const PLAIN = /^[\w.!~*'():$,-]*$/; // what that encoding leaves as it is: most keys, numbers and dates
 const encodeParam = (v: string): string =>
-  encodeURIComponent(v).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
+  PLAIN.test(v) ? v : encodeURIComponent(v).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
 
 // axios's config merge drops these keys from params (prototype-pollution guard)
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

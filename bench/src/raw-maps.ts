@@ -1,8 +1,10 @@
 // The row mappings a hand-written pipeline needs to write the same records as a connector whose
-// output is a different table than its input (Ometria -> Daasity's columns: renamed and flattened
-// fields, an MD5 sync key, ISO dates). The raw pipeline imports the connector's own mapping module
-// from its build, so both sides do the same per-row work and the ratio measures only the kit.
+// output differs from its input (Ometria -> Daasity's columns: renamed and flattened fields, an MD5
+// sync key, ISO dates; Wootric: its local-offset dates as ISO UTC). The raw pipeline imports the
+// connector's own mapping module from its build (or the kit's date conversion), so both sides do the
+// same per-row work and the ratio measures only the kit.
 import { join } from 'node:path';
+import { toIsoUtc } from '@conkit/base';
 import { pathToFileURL } from 'node:url';
 
 type Row = Record<string, unknown>;
@@ -27,6 +29,12 @@ export async function rawMap(root: string, name: string | undefined): Promise<Ra
       const { emailEvent } = await load();
       return (e) => emailEvent(e, {}, syncedAt);
     }
+    case 'wootric-dates':
+      return (r) => {
+        r.created_at = toIsoUtc(r.created_at);
+        r.updated_at = toIsoUtc(r.updated_at);
+        return r;
+      };
     default:
       throw new Error(`unknown raw map '${name}'`);
   }

@@ -50,7 +50,7 @@ export async function wootric(records: number): Promise<Row> {
   const [token] = loadExchanges(join(fx, 'oauth.yaml'));
   const [responses] = loadExchanges(join(fx, 'data.yaml'));
   const server = await startReplayServer({ exchanges: [token, { ...responses, dataset: { ...responses.dataset!, file: data }, dir: '/' }] });
-  return httpCase('source-wootric', 'responses', server, { client_id: 'fixture-client-id', client_secret: 'bench-secret-1', start_date: '2016-12-01', base_url: server.url }, 'json', (p) => p === '/v1/responses');
+  return httpCase('source-wootric', 'responses', server, { client_id: 'fixture-client-id', client_secret: 'bench-secret-1', start_date: '2016-12-01', base_url: server.url }, 'json', (p) => p === '/v1/responses', 'wootric-dates');
 }
 
 export async function ometriaProfiles(records: number): Promise<Row> {
