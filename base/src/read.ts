@@ -47,6 +47,9 @@ export async function readStream<C>(
 
   // The record line is assembled around JSON.stringify(data): the hot path allocates no envelope.
   const recordHead = `{"type":"RECORD","record":{"stream":${JSON.stringify(name)},"data":`;
+  // the tail changes once a millisecond, not once a record: hundreds of records share each one
+  let tailMs = -1;
+  let recordTail = '';
   await out.write(messages.streamStatus(name, 'STARTED'));
   try {
     if (def.estimate) {
@@ -67,7 +70,9 @@ export async function readStream<C>(
         }
         // a page of records goes out in one synchronous loop: no promise per record
         for (const record of Array.isArray(item) ? item : [item]) {
-          const pending = out.writeLine(`${recordHead}${JSON.stringify(record)},"emitted_at":${Date.now()}}}`);
+          const now = Date.now();
+          if (now !== tailMs) [tailMs, recordTail] = [now, `,"emitted_at":${now}}}`];
+          const pending = out.writeLine(recordHead + JSON.stringify(record) + recordTail);
           if (pending) await pending;
           sinceState++;
           total++;

@@ -90,13 +90,16 @@ function isCanonicalIso(v: string): boolean {
 function parseMs(value: unknown): number | undefined {
   if (value === null || value === undefined || value === '') return undefined;
   if (value instanceof Date) return valid(value.getTime());
+  // the usual shapes first: they never look like an epoch number, and the regex costs more than this
+  if (typeof value === 'string') {
+    const fast = inPlaceMs(value);
+    if (fast !== null) return fast;
+  }
   if (typeof value === 'number' || (typeof value === 'string' && /^\d{9,13}(\.\d+)?$/.test(value))) {
     const n = Number(value);
     return valid(new Date(n < 1e11 ? n * 1000 : n).getTime());
   }
   if (typeof value !== 'string') return undefined;
-  const fast = inPlaceMs(value);
-  if (fast !== null) return fast;
   const s = value.trim();
   if (DATE_ONLY.test(s)) return valid(Date.parse(`${s}T00:00:00Z`));
   const m = VENDOR_OFFSET.exec(s);
@@ -143,9 +146,9 @@ export function isoFromMs(ms: number): string {
 
 /** ISO-8601 UTC with milliseconds, or null when the value is empty or unparseable. */
 export function toIsoUtc(value: unknown): string | null {
-  if (typeof value === 'string' && isCanonicalIso(value)) {
+  if (typeof value === 'string') {
     const ms = inPlaceMs(value);
-    if (ms !== null) return ms === undefined ? null : value;
+    if (ms !== null) return ms === undefined ? null : isCanonicalIso(value) ? value : isoFromMs(ms);
   }
   const ms = parseMs(value);
   return ms === undefined ? null : isoFromMs(ms);
