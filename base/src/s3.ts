@@ -1,7 +1,7 @@
 // S3 access for file-based streams, over the real AWS SDK: list a prefix page by page, and open an
 // object as a stream that survives a dropped connection by resuming with a Range request.
 // Errors are translated into what the user must fix: the bucket, the keys, or the endpoint.
-import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { Readable, PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ConnectorError, configError, transientError } from './errors.js';
@@ -19,8 +19,28 @@ export interface S3Settings {
 
 export interface S3Object { key: string; size: number; lastModified: Date; etag?: string }
 
-export function createS3Client(s: S3Settings): S3Client {
-  const cfg: S3ClientConfig = {
+type Sdk = typeof import('@aws-sdk/client-s3');
+let sdkLoading: Promise<Sdk> | undefined;
+/** The AWS SDK is loaded on first use: ~45 ms of startup that spec, discover and REST-only reads never need. */
+const sdk = (): Promise<Sdk> => (sdkLoading ??= import('@aws-sdk/client-s3'));
+
+/** An S3 client for one bucket's settings, created (and the SDK loaded) on its first request. */
+export interface S3Connection {
+  client(): Promise<S3Client>;
+  /** Closes the client's sockets (a no-op when it was never used). */
+  destroy(): void;
+}
+
+export function createS3Client(s: S3Settings): S3Connection {
+  let client: Promise<S3Client> | undefined;
+  return {
+    client: () => (client ??= sdk().then(({ S3Client }) => new S3Client(s3Config(s)))),
+    destroy: () => void client?.then((c) => c.destroy(), () => undefined),
+  };
+}
+
+function s3Config(s: S3Settings): S3ClientConfig {
+  return {
     region: s.region || 'us-east-1',
     maxAttempts: 6,
     // an endpoint override is a proxy, a local server or another provider: those want path-style URLs
@@ -29,7 +49,6 @@ export function createS3Client(s: S3Settings): S3Client {
       ? { credentials: { accessKeyId: s.aws_access_key_id, secretAccessKey: s.aws_secret_access_key } }
       : {}),
   };
-  return new S3Client(cfg);
 }
 
 /** Turns an SDK or network error into a ConnectorError that names what to fix. */
@@ -50,11 +69,12 @@ export function s3Error(err: unknown, s: S3Settings, action: string): ConnectorE
 }
 
 /** Lists every object under the prefix, page by page (never the whole listing in memory). */
-export async function* listObjects(client: S3Client, s: S3Settings): AsyncGenerator<S3Object> {
+export async function* listObjects(conn: S3Connection, s: S3Settings): AsyncGenerator<S3Object> {
   let token: string | undefined;
   do {
     let page;
     try {
+      const [client, { ListObjectsV2Command }] = await Promise.all([conn.client(), sdk()]);
       page = await client.send(new ListObjectsV2Command({ Bucket: s.bucket, Prefix: s.prefix || undefined, ContinuationToken: token }));
     } catch (err) {
       throw s3Error(err, s, `list s3://${s.bucket}/${s.prefix ?? ''}`);
@@ -73,7 +93,7 @@ export interface OpenOptions { gunzip?: boolean | 'auto'; retries?: number; log?
  * Opens an object as a byte stream. When the connection drops mid-body, it asks again from the
  * first byte not yet delivered (pinned to the same ETag), so the consumer sees every byte once.
  */
-export function openObject(client: S3Client, s: S3Settings, obj: Pick<S3Object, 'key'> & { etag?: string }, opts: OpenOptions = {}): Readable {
+export function openObject(conn: S3Connection, s: S3Settings, obj: Pick<S3Object, 'key'> & { etag?: string }, opts: OpenOptions = {}): Readable {
   const retries = opts.retries ?? 5;
   const raw = new PassThrough();
   const pump = async (): Promise<void> => {
@@ -81,6 +101,7 @@ export function openObject(client: S3Client, s: S3Settings, obj: Pick<S3Object, 
     for (let attempt = 1; ; attempt++) {
       try {
         const range = opts.range ? `bytes=${offset}-${opts.range.end}` : offset > 0 ? `bytes=${offset}-` : undefined;
+        const [client, { GetObjectCommand }] = await Promise.all([conn.client(), sdk()]);
         const res = await client.send(new GetObjectCommand({ Bucket: s.bucket, Key: obj.key, Range: range, IfMatch: offset > 0 ? obj.etag : undefined }));
         const body = res.Body as Readable;
         for await (const chunk of body) {
@@ -107,8 +128,8 @@ export function openObject(client: S3Client, s: S3Settings, obj: Pick<S3Object, 
 }
 
 /** Reads the first bytes of an object (for check). */
-export async function readHead(client: S3Client, s: S3Settings, key: string, bytes = 1024): Promise<Buffer> {
+export async function readHead(conn: S3Connection, s: S3Settings, key: string, bytes = 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const c of openObject(client, s, { key }, { gunzip: false, retries: 1, range: { end: bytes - 1 } })) chunks.push(c as Buffer);
+  for await (const c of openObject(conn, s, { key }, { gunzip: false, retries: 1, range: { end: bytes - 1 } })) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
 }
