@@ -108,7 +108,6 @@ export class HttpClient {
     let waited = 0;
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
-      await this.limiter.take();
       let res: AxiosResponse<string> | undefined;
       let problem: string;
       let serverWait: number | undefined;
@@ -198,6 +197,9 @@ export class HttpClient {
     let url = withQuery(req.path, req.params);
     for (let hop = 0; ; hop++) {
       const ax = await this.client();
+      // the slot is taken when the request is ready to leave: loading axios or fetching a token
+      // first would otherwise eat into the spacing the service sees
+      if (hop === 0) await this.limiter.take();
       const res = await ax.request<string>({ method, url, headers, data, responseType });
       const location = REDIRECTS.has(res.status) ? res.headers.location : undefined;
       if (typeof location !== 'string' || !location) return this.readErrorBody(res, responseType);

@@ -156,6 +156,12 @@ function guardProcess(out: OutputWriter, masker: SecretMasker, log: Logger): () 
     void out.write(messages.error(`Stopped by ${sig} before the read finished; run the sync again to resume from the last STATE.`, 'transient_error'));
     void out.flush().then(() => process.exit(sig === 'SIGTERM' ? 143 : 130));
   };
+  // Node prints process warnings (deprecations, the AWS SDK's Node-version notice) through
+  // console.error, which would make them ERROR lines; they are warnings.
+  const warningListeners = process.listeners('warning');
+  process.removeAllListeners('warning');
+  const onWarning = (w: Error): void => log.warn(`${w.name}: ${w.message}`);
+  process.on('warning', onWarning);
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
   process.on('SIGTERM', onTerm);
@@ -164,6 +170,8 @@ function guardProcess(out: OutputWriter, masker: SecretMasker, log: Logger): () 
   return () => {
     Object.assign(console, saved);
     process.stderr.write = stderrWrite as typeof process.stderr.write;
+    process.off('warning', onWarning);
+    for (const l of warningListeners) process.on('warning', l);
     process.off('uncaughtException', onFatal);
     process.off('unhandledRejection', onFatal);
     process.off('SIGTERM', onTerm);

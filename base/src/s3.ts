@@ -22,7 +22,10 @@ export interface S3Object { key: string; size: number; lastModified: Date; etag?
 type Sdk = typeof import('@aws-sdk/client-s3');
 let sdkLoading: Promise<Sdk> | undefined;
 /** The AWS SDK is loaded on first use: ~45 ms of startup that spec, discover and REST-only reads never need. */
-const sdk = (): Promise<Sdk> => (sdkLoading ??= import('@aws-sdk/client-s3'));
+const sdk = (): Promise<Sdk> => (sdkLoading ??= import('@aws-sdk/client-s3').then(namedExports));
+// Node gives a CommonJS package's named exports to import(); a chunk of the connector's bundle
+// (scripts/bundle.mjs) gives only { default: module.exports }.
+const namedExports = (m: Sdk): Sdk => (m as { default?: Sdk }).default?.S3Client ? (m as unknown as { default: Sdk }).default : m;
 
 /** An S3 client for one bucket's settings, created (and the SDK loaded) on its first request. */
 export interface S3Connection {

@@ -1,7 +1,6 @@
 // SOAP for connectors, over the `soap` package: a client built from a WSDL file shipped inside the
 // connector (never downloaded), an endpoint override, a custom auth header, retries on transport
 // errors and 5xx, and SOAP faults turned into errors that name the operation and its parameters.
-import soap from 'soap';
 import { ConnectorError, configError, systemError, transientError } from './errors.js';
 import { backoffMs, isNetworkCode, sleep } from './retry.js';
 import type { Logger } from './log.js';
@@ -30,6 +29,8 @@ export interface SoapClient { call<T = unknown>(operation: string, args: Record<
 export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
   // dates stay the strings the service sent: the soap package would parse them as local time
   const keepText = (text: string): string => text;
+  // loaded here, not at startup: spec and discover never need the soap package (~40 ms to load)
+  const { default: soap } = await import('soap');
   const client = await soap.createClientAsync(s.wsdl, {
     endpoint: s.endpoint, disableCache: true, returnFault: false,
     customDeserializer: { dateTime: keepText, date: keepText, time: keepText },

@@ -129,6 +129,17 @@ describe('process tuning', () => {
     const warnings = ofType(run, 'LOG').filter((m) => m.log.level === 'WARN').map((m) => m.log.message);
     expect(warnings.some((w) => w.includes("CONKIT_HEAP_GROWING_PERCENT must be a whole number") && w.includes("'lots'"))).toBe(true);
   });
+
+  it('passes a process warning on as a LOG WARN, not as an error on stderr', async () => {
+    const run = await example(['read', '--config', config, '--catalog', tempJson('k.json', catalog(['items']))], { EXAMPLE_WARNING: 'careful now' });
+    expect(run.code).toBe(0);
+    expect(protocolProblems(run)).toEqual([]);
+    expect(ids(run)).toEqual(range(250));
+    const logs = ofType(run, 'LOG');
+    expect(logs.filter((m) => m.log.level === 'WARN').map((m) => m.log.message)).toContain('TestWarning: careful now');
+    expect(logs.filter((m) => m.log.level === 'ERROR' || m.log.level === 'FATAL')).toEqual([]);
+    expect(run.stderr).not.toContain('careful now');
+  });
 });
 
 describe('invocation errors', () => {

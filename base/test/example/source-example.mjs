@@ -56,6 +56,8 @@ const source = defineSource({
     rateLimit: process.env.EXAMPLE_RPS ? { perSecond: Number(process.env.EXAMPLE_RPS) } : undefined,
   }),
   validate: (config) => {
+    // stands in for a library that warns mid-run (the AWS SDK's Node-version notice, a deprecation)
+    if (process.env.EXAMPLE_WARNING) process.emitWarning(process.env.EXAMPLE_WARNING, 'TestWarning');
     if (config.base_url.endsWith('/')) throw configError("Config field 'base_url' must not end with '/'. Remove the trailing slash.");
   },
   check: async ({ http }) => {
