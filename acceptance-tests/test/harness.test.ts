@@ -13,7 +13,7 @@ import { runConnector, catalogFor } from '@conkit/base/testing';
 import { startReplayServer } from '../src/replay/server.js';
 import { startS3Server } from '../src/s3/server.js';
 import { startRecorder } from '../src/record/recorder.js';
-import { scanForSecrets } from '../src/suite/scan.js';
+import { findSecret, scanForSecrets } from '../src/suite/scan.js';
 import * as check from '../src/suite/checks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'harness-'));
@@ -142,10 +142,35 @@ describe('the suite fails a broken connector for the right reason', () => {
   });
   it('a leaked secret', async () => {
     const { run } = await readWith('secret');
-    expect(() => check.noSecrets([run], ['broken-secret-5555'])).toThrow(/a secret value .* appears on stdout/);
+    expect(() => check.noSecrets([run], ['broken-secret-5555'])).toThrow(/secret #1 appears on stdout of run 1, line \d+/);
   });
   it('a missing stream status', async () => {
     const { run, catalog, configured } = await readWith('status');
     expect(() => check.readIsSound(run, catalog, configured)).toThrow(/stream 'items' statuses were 'none', expected STARTED -> RUNNING -> COMPLETE/);
   });
 });
+
+describe('secret forms', () => {
+  const secret = 'pa/ss+wo"rd&<key>=9';
+  it('finds a secret as sent: raw, URL- and form-encoded, JSON- and XML-escaped, base64', () => {
+    const carriers = [
+      `password=${encodeURIComponent(secret)}`,
+      `q=${encodeURIComponent(secret).replace(/%20/g, '+')}`,
+      JSON.stringify({ message: `bad "${secret}"` }),
+      `<Password>${secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</Password>`,
+      Buffer.from(secret).toString('base64url'),
+    ];
+    for (const c of carriers) expect(findSecret(c, ['unrelated-value', secret]), c).toBe('secret #2 (encoded)');
+    expect(findSecret(`x ${secret} y`, [secret])).toBe('secret #1');
+  });
+  it('finds base64 of a secret inside a longer value, at every alignment', () => {
+    for (const user of ['u', 'us', 'use', 'user']) {
+      const header = `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+      expect(findSecret(header, [secret]), header).toBe('secret #1 (encoded)');
+    }
+  });
+  it('finds nothing in text that holds no form of the secret', () => {
+    expect(findSecret(`Basic ${Buffer.from('user:other-password-123').toString('base64')} pa/ss+wor`, [secret])).toBeUndefined();
+  });
+});
+

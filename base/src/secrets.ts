@@ -7,6 +7,25 @@ const MASK = '****';
 // An empty or one-character "secret" would mask every occurrence of a common character (airbyte#15684).
 const MIN_SECRET_LENGTH = 3;
 
+/**
+ * The base64 characters that stand for the secret alone when it is encoded inside a longer value
+ * (`Basic base64(user:secret)`), at each of the three byte offsets it can start at. The 4-character
+ * groups shared with the bytes around it are left out; short cores are skipped (they could be anything).
+ */
+function base64Inside(raw: string): string[] {
+  const bytes = Buffer.from(raw);
+  const cores: string[] = [];
+  for (let offset = 1; offset < 3; offset++) {
+    const text = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const core = text.slice(4, Math.floor((offset + bytes.length) / 3) * 4);
+    if (core.length >= 8) cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  // at offset 0 the whole groups are a prefix of the plain base64 form
+  const whole = Buffer.from(raw).toString('base64').slice(0, Math.floor(bytes.length / 3) * 4);
+  if (whole.length >= 8) cores.push(whole, whole.replace(/\+/g, '-').replace(/\//g, '_'));
+  return cores;
+}
+
 export class SecretMasker {
   private forms: string[] = [];
 
@@ -22,6 +41,9 @@ export class SecretMasker {
       Buffer.from(raw).toString('base64url'),
       JSON.stringify(raw).slice(1, -1),
       JSON.stringify(JSON.stringify(raw).slice(1, -1)).slice(1, -1),
+      // as it sits in a SOAP envelope or any XML body
+      raw.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
+      ...base64Inside(raw),
     ];
     for (const c of candidates) {
       // base64 of a short value can be shorter than the minimum; skip those so nothing common is masked

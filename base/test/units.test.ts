@@ -19,6 +19,20 @@ describe('SecretMasker', () => {
     const line = JSON.stringify({ a: 'p@ss w"rd/+', b: encodeURIComponent('p@ss w"rd/+'), c: Buffer.from('p@ss w"rd/+').toString('base64') });
     expect(m.mask(line)).toBe('{"a":"****","b":"****","c":"****"}');
   });
+  it('masks a secret XML-escaped, and base64-encoded inside a longer value at any offset', () => {
+    const secret = 'pa/ss&<wo"rd>+9z';
+    const m = new SecretMasker();
+    m.add(secret);
+    expect(m.mask('<Password>pa/ss&amp;&lt;wo&quot;rd&gt;+9z</Password>')).toBe('<Password>****</Password>');
+    for (const user of ['u', 'us', 'use']) {
+      const header = `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+      const masked = m.mask(header);
+      expect(masked, header).toContain('****');
+      // what is left can no longer be decoded back to the secret, nor to most of it
+      expect(Buffer.from(masked.slice(6).replace('****', ''), 'base64').toString('latin1')).not.toContain(secret.slice(2, -2));
+    }
+    expect(m.mask(`Basic ${Buffer.from('user:another-password').toString('base64')}`)).not.toContain('****');
+  });
   it('ignores empty and one-character secrets instead of masking everything', () => {
     const m = new SecretMasker();
     m.add('');

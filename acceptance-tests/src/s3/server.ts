@@ -41,7 +41,7 @@ export interface S3Server {
 // the compiled child, whether this module runs from dist/ or (under vitest) from src/
 const child = fileURLToPath(new URL('../../dist/s3/s3rver-child.js', import.meta.url));
 
-export const DEFAULT_S3_CREDENTIALS: Credentials = { accessKeyId: 'AKIACONKITTEST', secretAccessKey: 'conkit-s3-test-secret-9d2f' };
+export const DEFAULT_S3_CREDENTIALS: Credentials = { accessKeyId: 'AKIACONKITTEST', secretAccessKey: 'cOnKiT/s3+TeSt/SeCrEt+9d2fQx7Lm4Np2Rs8Vw' };
 
 function startChild(directory: string): Promise<{ proc: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@
 import type { AirbyteCatalog, AirbyteMessage, ConfiguredAirbyteCatalog, JsonObject } from '@conkit/base';
 import { compareCursor, createAjv, normalizePrimaryKey } from '@conkit/base';
 import { compileRecordSchema, validateMessage, type ConnectorRun } from '@conkit/base/testing';
+import { findSecret } from './scan.js';
 
 export class CheckFailure extends Error {}
 const fail = (msg: string): never => {
@@ -23,10 +24,11 @@ export function protocolOnly(run: ConnectorRun): void {
 }
 
 export function noSecrets(runs: ConnectorRun[], secrets: string[]): void {
-  const forms = secrets.filter((s) => s.length >= 3).flatMap((s) => [s, encodeURIComponent(s), Buffer.from(s).toString('base64')]);
-  for (const r of runs) for (const f of forms) {
-    if (r.stdout.includes(f)) fail(`a secret value (or its encoded form) appears on stdout`);
-    if (r.stderr.includes(f)) fail(`a secret value (or its encoded form) appears on stderr`);
+  for (const [i, r] of runs.entries()) {
+    const out = findSecret(r.stdout, secrets);
+    if (out) fail(`${out} appears on stdout of run ${i + 1}, line ${r.stdout.split('\n').findIndex((l) => findSecret(l, secrets)) + 1}`);
+    const err = findSecret(r.stderr, secrets);
+    if (err) fail(`${err} appears on stderr of run ${i + 1}`);
   }
 }
 

@@ -15,7 +15,7 @@ export interface AcceptanceConfig {
   bad_credentials?: Record<string, unknown>;
   expected_records?: string;
   incremental?: { streams: string[]; future_state?: Record<string, Record<string, unknown>> };
-  faults?: ('429' | '500' | '502' | '503' | 'drop' | 'truncate' | 'slow' | 'SlowDown' | 'InternalError' | 's3drop' | number)[];
+  faults?: ('429' | '429bare' | '500' | '502' | '503' | 'drop' | 'truncate' | 'slow' | 'SlowDown' | 'InternalError' | 's3drop' | number)[];
   /** Fields that legitimately differ between two reads (e.g. __synced_at). */
   volatile_fields?: string[];
   env?: Record<string, string>;

@@ -1,15 +1,16 @@
 // Generates the acceptance suite for one connector config: spec, check, discover, full refresh,
 // incremental, faults and hygiene. Each connector gets its own replay/S3 environment.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog, JsonObject } from '@conkit/base';
 import { secretPaths, valuesAt } from '@conkit/base';
-import { catalogFor, type ConnectorRun } from '@conkit/base/testing';
+import { catalogFor, runConnector, type ConnectorRun } from '@conkit/base/testing';
 import { repoRoot, startEnvironment, connectorDir, type AcceptanceConfig, type Environment } from './config.js';
-import { run, writeJson } from './runner.js';
+import { run, runMode, writeJson } from './runner.js';
 import * as check from './checks.js';
-import { scanForSecrets } from './scan.js';
+import { findSecret, scanForSecrets } from './scan.js';
 
 export function defineAcceptance(cfg: AcceptanceConfig): void {
   const name = cfg.connector;
@@ -129,19 +130,24 @@ export function defineAcceptance(cfg: AcceptanceConfig): void {
 
     const faults = cfg.faults ?? [];
     // Each fault is played against every stream on its own (a single-stream read), so every
-    // stream's requests meet it, not only the first stream's. A fault that skips a few requests
-    // first and so never fires on a small stream is played again from that stream's first request.
+    // stream's requests meet it, not only the first stream's: once early (after the first request
+    // or two, or from the first request when a small stream never gets that far) and once late, at
+    // 60% of the stream's requests to the faulted server, past its first pages and checkpoints.
     // Every stream that talks to the faulted server (the replay server for HTTP faults, S3 for S3
-    // faults) must meet the fault; a stream on the other transport cannot.
+    // faults) must meet the fault at both places; a stream on the other transport cannot.
     const s3Fault = (f: string): boolean => f === 'SlowDown' || f === 'InternalError' || f === 's3drop';
     const cleanByStream = new Map<string, { run: ConnectorRun; http: number; s3: { method: string }[] }>();
-    const addFault = (f: NonNullable<AcceptanceConfig['faults']>[number], fromFirst: boolean): void => {
-      const after = (n: number): number => (fromFirst ? 0 : n);
-      if (s3Fault(String(f))) env.s3?.addFault({ kind: f === 's3drop' ? 'drop' : (f as 'SlowDown' | 'InternalError'), times: 2, after: 0 });
+    type Fault = NonNullable<AcceptanceConfig['faults']>[number];
+    /** `at` = requests let through first; undefined = the fault's own early default. */
+    const addFault = (f: Fault, at: number | undefined): void => {
+      const after = (n: number): number => at ?? n;
+      if (s3Fault(String(f))) env.s3?.addFault({ kind: f === 's3drop' ? 'drop' : (f as 'SlowDown' | 'InternalError'), times: 2, after: after(0) });
       else if (f === 'drop') env.replay.addFault({ drop: true, times: 1, after: after(1) });
       else if (f === 'truncate') env.replay.addFault({ truncate: 0.6, times: 1, after: after(1) });
       else if (f === 'slow') env.replay.addFault({ delayMs: 1500, times: 2, after: after(1) });
       else if (String(f) === '429') env.replay.addFault({ status: 429, retryAfter: 1, times: 2, after: after(1) });
+      // a 429 without Retry-After: the connector's own backoff (or the service's rate headers) decides
+      else if (f === '429bare') env.replay.addFault({ status: 429, times: 2, after: after(1) });
       else env.replay.addFault({ status: Number(f), times: 3, after: after(2) });
     };
     const firedSoFar = (): number => env.replay.faultsFired() + (env.s3?.faultsFired() ?? 0);
@@ -155,54 +161,107 @@ export function defineAcceptance(cfg: AcceptanceConfig): void {
       return clean;
     };
     for (const f of faults) {
-      it(`fault ${f}, on every stream: the same records as a clean read`, async () => {
+      it(`fault ${f}, on every stream, early and late: the same records as a clean read`, async () => {
         const reached: string[] = [];
         for (const s of catalog.streams) {
           const one = catalogFor(catalog, { streams: [s.name], mode: 'full_refresh' });
           const clean = await cleanRead(s.name, one);
-          const reachable = s3Fault(String(f)) ? clean.s3.some((r) => f !== 's3drop' || r.method === 'GET') : clean.http > 0;
-          for (const fromFirst of [false, true]) {
+          // the requests this fault can land on, as the clean read made them
+          const eligible = s3Fault(String(f)) ? clean.s3.filter((r) => f !== 's3drop' || r.method === 'GET').length : clean.http;
+          const play = async (at: number | undefined): Promise<boolean> => {
             const before = firedSoFar();
-            addFault(f, fromFirst);
+            addFault(f, at);
             const faulty = await read(one);
             // a fault left over (the stream made fewer requests than it skips) must not reach the next read
             env.replay.clearFaults();
             env.s3?.clearFaults();
             check.readIsSound(faulty, catalog, one);
             check.sameRecords(clean.run, faulty, catalog, cfg.volatile_fields);
-            if (firedSoFar() > before) {
-              reached.push(s.name);
-              break;
-            }
-            if (!reachable) break;
+            return firedSoFar() > before;
+          };
+          if (eligible === 0) {
+            await play(undefined);
+            continue;
           }
-          if (reachable) expect(reached, `fault ${f} never reached stream ${s.name}, which makes requests to the faulted server`).toContain(s.name);
+          const early = (await play(undefined)) || (await play(0));
+          expect(early, `fault ${f} never reached stream ${s.name}, which makes ${eligible} requests to the faulted server`).toBe(true);
+          reached.push(s.name);
+          if (eligible >= 4) {
+            const at = Math.floor(eligible * 0.6);
+            expect(await play(at), `fault ${f} placed after request ${at} of ${s.name}'s ${eligible} never fired`).toBe(true);
+          }
         }
         expect(reached.length, `fault ${f} reached no stream: it tests nothing here`).toBeGreaterThan(0);
       });
     }
 
-    it.skipIf(faults.length === 0)('faults: when retries run out, a transient_error names the stream, and a rerun from the last STATEs completes the set', async () => {
-      const configured = catalogFor(catalog, { mode: 'incremental' });
-      const clean = await read(configured);
-      const s3Only = !faults.some((f) => ['429', '500', 'drop'].includes(String(f)));
-      if (s3Only) env.s3?.addFault({ kind: 'InternalError', times: 10_000, after: 3 });
-      else env.replay.addFault({ status: 503, times: 10_000, after: 3 });
-      const broken = await read(configured);
-      env.replay.clearFaults();
-      env.s3?.clearFaults();
-      expect(broken.code, 'the read should fail once retries run out').toBe(1);
-      const errors = check.of(broken, 'TRACE').filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error!);
-      const streamError = errors.find((e) => e.stream_descriptor);
-      expect(streamError?.failure_type).toBe('transient_error');
-      expect(streamError?.message).toContain(streamError?.stream_descriptor?.name);
-      const last = new Map<string, unknown>();
-      for (const m of check.of(broken, 'STATE')) last.set(m.state.stream!.stream_descriptor.name, m.state);
-      const rerun = await read(configured, [...last.values()]);
-      check.readIsSound(rerun, catalog, configured);
-      const got = new Set([...check.recordsByKey(broken, catalog).keys(), ...check.recordsByKey(rerun, catalog).keys()]);
-      const missing = [...check.recordsByKey(clean, catalog).keys()].filter((k) => !got.has(k));
-      expect(missing, 'records lost between the failed read and its rerun').toEqual([]);
+    // Retries running out, on each transport the connector's faults cover: the fault starts half-way
+    // through a clean read's requests on that transport and never stops.
+    const transports = [
+      ...(faults.some((f) => !s3Fault(String(f))) ? (['http'] as const) : []),
+      ...(faults.some((f) => s3Fault(String(f))) ? (['s3'] as const) : []),
+    ];
+    for (const transport of transports) {
+      it(`faults (${transport}): when retries run out, a transient_error names each failed stream, and a rerun from the last STATEs completes the set`, async () => {
+        const configured = catalogFor(catalog, { mode: 'incremental' });
+        const requestsOn = (): number => (transport === 'http' ? env.replay.requests().length : env.s3?.requests.length ?? 0);
+        const r0 = requestsOn();
+        const clean = await read(configured);
+        const half = Math.floor((requestsOn() - r0) / 2);
+        if (transport === 's3') env.s3?.addFault({ kind: 'InternalError', times: 10_000, after: half });
+        else env.replay.addFault({ status: 503, times: 10_000, after: half });
+        const broken = await read(configured);
+        env.replay.clearFaults();
+        env.s3?.clearFaults();
+        expect(broken.code, 'the read should fail once retries run out').toBe(1);
+        const errors = check.of(broken, 'TRACE').filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error!);
+        const streamErrors = errors.filter((e) => e.stream_descriptor);
+        expect(streamErrors.length, 'no TRACE ERROR names a stream').toBeGreaterThan(0);
+        for (const e of streamErrors) {
+          expect(e.failure_type, e.message).toBe('transient_error');
+          expect(e.message).toContain(e.stream_descriptor!.name);
+        }
+        const last = new Map<string, unknown>();
+        for (const m of check.of(broken, 'STATE')) last.set(m.state.stream!.stream_descriptor.name, m.state);
+        expect(last.size, 'the failed read checkpointed nothing before the fault: the rerun would prove nothing').toBeGreaterThan(0);
+        const rerun = await read(configured, [...last.values()]);
+        check.readIsSound(rerun, catalog, configured);
+        const got = new Set([...check.recordsByKey(broken, catalog).keys(), ...check.recordsByKey(rerun, catalog).keys()]);
+        const missing = [...check.recordsByKey(clean, catalog).keys()].filter((k) => !got.has(k));
+        expect(missing, 'records lost between the failed read and its rerun').toEqual([]);
+      });
+    }
+
+    // The tools around a connector print and write what it sends them: the sync runner (its
+    // progress, its error summary, the files it lands) and the recorder (the fixtures it writes for
+    // a user with a real account, pointed here at the replay server as the service).
+    it.skipIf(runMode() === 'image')('secrets: the sync runner and the recorder print and write no secret, clean and with the service failing', async () => {
+      const work = mkdtempSync(join(tmpdir(), `secrets-${name}-`));
+      const sync = join(repoRoot, 'sync', 'dist', 'cli.js');
+      for (const failing of [false, true]) {
+        if (failing) {
+          env.replay.addFault({ status: 503, times: 10_000, after: 2 });
+          env.s3?.addFault({ kind: 'InternalError', times: 10_000, after: 2 });
+        }
+        const out = join(work, failing ? 'sync-failing' : 'sync-clean');
+        const r = await runConnector(sync, [name, '--config', configFile, '--dest', 'jsonl', '--out', out], { env: { CONKIT_RETRY_BASE_MS: '20' }, timeoutMs: 300_000 });
+        env.replay.clearFaults();
+        env.s3?.clearFaults();
+        expect(r.code === 0, `sync ${failing ? 'with the service failing' : 'clean'} exited ${r.code}: ${r.stderr.slice(-500)}`).toBe(!failing);
+        const landed = readdirSync(out).filter((f) => f.endsWith('.jsonl'));
+        if (!failing) expect(landed.length, 'the clean sync landed no stream: the scan would prove nothing').toBeGreaterThan(0);
+        expect(findSecret(r.stdout, secrets) ?? findSecret(r.stderr, secrets), `the sync runner printed a secret (${failing ? 'failing' : 'clean'})`).toBeUndefined();
+        expect(scanForSecrets(out, secrets)).toEqual([]);
+      }
+      const urlField = Object.keys(cfg.config).find((k) => typeof cfg.config[k] === 'string' && (cfg.config[k] as string).startsWith('{{replay_url}}'));
+      if (!urlField) return; // S3 only: nothing goes through the HTTP recorder
+      const fixture = join(work, 'recorded.yaml');
+      const record = join(repoRoot, 'acceptance-tests', 'dist', 'record.js');
+      const r = await runConnector(record, ['--connector', name, '--config', configFile, '--upstream', String(config[urlField]), '--url-field', urlField, '--out', fixture], { timeoutMs: 300_000 });
+      expect(r.code, r.stderr.slice(-1000)).toBe(0);
+      expect(readFileSync(fixture, 'utf8').length, 'the recorder wrote nothing').toBeGreaterThan(1000);
+      expect(findSecret(r.stdout, secrets) ?? findSecret(r.stderr, secrets), 'the recorder printed a secret').toBeUndefined();
+      expect(scanForSecrets(fixture, secrets)).toEqual([]);
     });
 
     it('hygiene: unknown stream is a config_error; no secret in any output or fixture', async () => {
