@@ -1,6 +1,6 @@
 // SOAP for connectors, over the `soap` package: a client built from a WSDL file shipped inside the
 // connector (never downloaded), an endpoint override, a custom auth header, retries on transport
-// errors and 5xx, and SOAP faults turned into errors that name the operation and its parameters.
+// errors, 5xx and server faults, and SOAP faults turned into errors that name the operation and its parameters.
 import { ConnectorError, configError, systemError, transientError } from './errors.js';
 import { backoffMs, isNetworkCode, sleep } from './retry.js';
 import type { Logger } from './log.js';
@@ -53,7 +53,17 @@ export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
           if (fault) {
             const text = String(fault.faultstring ?? fault.faultcode ?? 'SOAP fault');
             if (s.isLoginFault?.(text)) throw configError(`The service refused the login (${text}). Check 'username' and 'password', and that the account has API access.`);
-            throw new ConnectorError(`${describe(operation, args)} failed with a SOAP fault: ${text}`, { failureType: 'system_error' });
+            // SOAP 1.1 soap:Server / 1.2 Receiver: the service failed to process a sound request and
+            // the same request may succeed later (ASMX services answer a timeout this way); a Client
+            // fault is the request's own problem and would fail the same way again
+            const serverSide = /(^|:)(Server|Receiver)$/i.test(String(fault.faultcode ?? ''));
+            if (!serverSide || attempt > retries) {
+              throw new ConnectorError(`${describe(operation, args)} failed with a SOAP fault: ${text}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`, { failureType: serverSide ? 'transient_error' : 'system_error' });
+            }
+            const delay = backoffMs(attempt, Number(process.env.CONKIT_RETRY_BASE_MS ?? 1000), 60_000);
+            s.log?.warn(`${operation} answered a server fault (${text}); retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${retries + 1})`);
+            await sleep(delay);
+            continue;
           }
           const status = err.response?.status;
           // no status: the connection failed; a 2xx here: the envelope arrived broken (cut off); both are retried

@@ -37,11 +37,13 @@ describe('source-listrak', () => {
 
   it('names the operation and parameters of a SOAP fault, marks the stream INCOMPLETE and goes on', async () => {
     server = await startReplayServer({ fixtures });
-    server.addFault({ status: 500, match: 'ReportRangeMessageContactOpen 5002 page 1', times: 1, headers: { 'content-type': 'text/xml' }, body: '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>Message 5002 is not available</faultstring></soap:Fault></soap:Body></soap:Envelope>' });
+    // a server fault that persists: retried, then the stream gives up (a one-off one is retried away: fault-mid-pagination.test.ts)
+    server.addFault({ status: 500, match: 'ReportRangeMessageContactOpen 5002 page 1', times: 10_000, headers: { 'content-type': 'text/xml' }, body: '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>Message 5002 is not available</faultstring></soap:Fault></soap:Body></soap:Envelope>' });
     const run = await runConnector(main, ['read', '--config', config(server.url), '--catalog', catalog(['message_opens', 'lists'])]);
     expect(run.code).toBe(1);
     const err = ofType(run, 'TRACE').find((m) => m.trace.type === 'ERROR')!.trace.error!;
-    expect(err.message).toMatch(/ReportRangeMessageContactOpen\(MsgID=5002, StartDate=2024-01-01T00:00:00, EndDate=.*, Page=1\) failed with a SOAP fault: Message 5002 is not available/);
+    expect(err.message).toMatch(/ReportRangeMessageContactOpen\(MsgID=5002, StartDate=2024-01-01T00:00:00, EndDate=.*, Page=1\) failed with a SOAP fault: Message 5002 is not available \(after 6 attempts\)/);
+    expect(err.failure_type).toBe('transient_error');
     const statuses = ofType(run, 'TRACE').filter((m) => m.trace.type === 'STREAM_STATUS').map((m) => `${m.trace.stream_status!.stream_descriptor.name}:${m.trace.stream_status!.status}`);
     expect(statuses).toContain('message_opens:INCOMPLETE');
     expect(statuses).toContain('lists:COMPLETE');
@@ -57,6 +59,9 @@ describe('source-listrak', () => {
     expect(errors).toHaveLength(2);
     expect(errors[1]).toMatch(/did not complete: messages\./);
     expect(errors[0]).toMatch(/^Stream 'messages' failed: ReportListMessageActivity\(ListID=202, StartDate=2024-01-01T00:00:00, EndDate=[^,]+, IncludeTestMessages=false\) failed with a SOAP fault: Invalid ListID 202/);
+    // a Client fault is the request's own problem: asked once, not retried
+    expect(ofType(run, 'TRACE').find((m) => m.trace.type === 'ERROR')!.trace.error!.failure_type).toBe('system_error');
+    expect(server.requests().filter((r) => r.body.includes('ReportListMessageActivity') && /<(\w+:)?ListID>202</.test(r.body))).toHaveLength(1);
     const statuses = ofType(run, 'TRACE').filter((m) => m.trace.type === 'STREAM_STATUS').map((m) => `${m.trace.stream_status!.stream_descriptor.name}:${m.trace.stream_status!.status}`);
     expect(statuses).toContain('messages:INCOMPLETE');
     expect(statuses).toContain('subscribed_contacts:COMPLETE');
