@@ -42,13 +42,14 @@ export function checkCatalog(raw: unknown): ConfiguredAirbyteCatalog {
  * Accepts the per-stream form (an array of STATE messages' payloads), a single STREAM state, a GLOBAL
  * state, and the legacy { streamName: state } object. Returns each stream's stream_state.
  */
-export function parseState(raw: unknown): Map<string, JsonObject> {
+export function parseState(raw: unknown, onRepeat?: (stream: string) => void): Map<string, JsonObject> {
   const out = new Map<string, JsonObject>();
   if (raw === null || raw === undefined) return out;
   const put = (name: unknown, state: unknown, where: string): void => {
     if (typeof name !== 'string') throw configError(`The --state file has an entry without stream_descriptor.name (${where}). Use the STATE messages a previous read printed.`);
     if (state === undefined || state === null) return;
     if (typeof state !== 'object' || Array.isArray(state)) throw configError(`The --state entry for stream '${name}' must be an object, got ${JSON.stringify(state)}.`);
+    if (out.has(name)) onRepeat?.(name);
     out.set(name, state as JsonObject);
   };
   const fromMessage = (m: unknown, where: string): void => {

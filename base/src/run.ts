@@ -13,7 +13,8 @@ import { checkCatalog, parseState, readJsonFile } from './inputs.js';
 import { ConnectorError, configError, failureTypeOf, messageOf, stackOf } from './errors.js';
 import { HttpClient } from './http.js';
 import { readStream } from './read.js';
-import type { StreamContext } from './stream.js';
+import type { AnyStreamDef, StreamContext } from './stream.js';
+import { checkStreamState, cursorStateSchema } from './state-check.js';
 import { tuneHeapForStreaming } from './heap.js';
 
 export interface RunOptions { stdout?: NodeJS.WritableStream; exit?: boolean }
@@ -98,7 +99,8 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
     return undefined;
   }
   const catalog = checkCatalog(await readJsonFile(cmd.catalog, '--catalog'));
-  const states = cmd.state ? parseState(await readJsonFile(cmd.state, '--state')) : new Map<string, JsonObject>();
+  const repeated = (name: string): void => log.warn(`The --state file holds more than one entry for stream '${name}'; the last one is used.`);
+  const states = cmd.state ? parseState(await readJsonFile(cmd.state, '--state'), repeated) : new Map<string, JsonObject>();
   const defs = new Map(streamsOf(source, config).map((s) => [s.name, s]));
   for (const cs of catalog.streams) {
     const def = defs.get(cs.stream.name);
@@ -106,6 +108,14 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
     if (cs.sync_mode === 'incremental' && !def.cursorField) throw configError(`Stream '${def.name}' supports only full_refresh; change its sync_mode in the catalog.`);
   }
   for (const name of states.keys()) if (!defs.has(name)) log.info(`Ignoring state for stream '${name}', which this source does not have.`);
+  // every state is checked before any stream is read, so a bad one stops the read with nothing half done
+  for (const cs of catalog.streams) {
+    const given = cs.sync_mode === 'incremental' ? states.get(cs.stream.name) : undefined;
+    if (!given) continue;
+    const state = stateToReadFrom(defs.get(cs.stream.name)!, cs.cursor_field?.[0], given, log);
+    if (state) states.set(cs.stream.name, state);
+    else states.delete(cs.stream.name);
+  }
   const http = new HttpClient({ log, ...(source.http?.(config, { log, secrets: masker }) ?? {}) });
   const selected = new Set(catalog.streams.map((s) => s.stream.name));
   const startedAt = new Date();
@@ -130,6 +140,17 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
     throw new ConnectorError(`${failed.length} of ${catalog.streams.length} streams did not complete: ${failed.join(', ')}. Their last STATE is valid; run the sync again to resume.`, { failureType: 'transient_error' });
   }
   return http;
+}
+
+/** The incoming state checked against the shape the stream writes; cursor-mode keeps only its cursor. */
+function stateToReadFrom<C>(def: AnyStreamDef<C>, catalogField: string | undefined, given: JsonObject, log: Logger): JsonObject | undefined {
+  const field = catalogField ?? def.cursorField;
+  const cursorMode = def.stateMode !== 'manual' && field !== undefined;
+  const schema = def.stateSchema ?? (cursorMode ? cursorStateSchema(def.schema, field) : undefined);
+  const state = schema ? checkStreamState(def.name, given, schema, log) : given;
+  if (!state || !cursorMode || Object.keys(state).every((k) => k === field)) return state;
+  log.warn(`The state for stream '${def.name}' holds keys besides its cursor '${field}' (${Object.keys(state).filter((k) => k !== field).join(', ')}); they are dropped.`);
+  return field in state ? { [field]: state[field] } : {};
 }
 
 function configErrorAfterStream(err: unknown, stream: string): ConnectorError {

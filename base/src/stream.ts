@@ -47,6 +47,13 @@ export interface StreamDef<C, S = undefined> {
    * 'manual': the stream yields checkpoint(state) itself and the kit emits exactly those.
    */
   stateMode?: 'cursor' | 'manual';
+  /**
+   * The shape of the state a 'manual' stream writes (JSON Schema; `format: date-time` and `date`
+   * are checked). An incoming state is checked against it before anything is read: one that fits
+   * nothing is not this stream's (WARN, read from the start date), one that breaks it is a
+   * config_error naming the field. Cursor-mode streams get theirs from the cursor field's schema.
+   */
+  stateSchema?: JsonSchema;
   /** Records arrive in cursor order, so a checkpoint in the middle of a slice is safe. */
   sorted?: boolean;
   /** Checkpoint at least every N records (default 10,000) when that is safe. */

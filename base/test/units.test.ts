@@ -8,6 +8,8 @@ import { parseState, checkCatalog } from '../src/inputs.js';
 import { cursorPaging, offsetPaging, pageNumber } from '../src/paginate.js';
 import { dateWindows } from '../src/windows.js';
 import { MaxCursor, compareCursor } from '../src/cursor.js';
+import { checkStreamState, cursorStateSchema } from '../src/state-check.js';
+import type { Logger } from '../src/log.js';
 import { validateMessage, compileRecordSchema } from '../src/testing/index.js';
 import { messages } from '../src/protocol.js';
 import { heapTuning } from '../src/heap.js';
@@ -244,5 +246,33 @@ describe('heap tuning', () => {
       expect(t.warning).toContain('CONKIT_HEAP_GROWING_PERCENT');
       expect(t.warning).toContain(`'${bad}'`);
     }
+  });
+});
+
+describe('incoming state check', () => {
+  const warnings: string[] = [];
+  const log = { warn: (m: string) => warnings.push(m), info: () => undefined, debug: () => undefined, error: () => undefined } as unknown as Logger;
+  const schema = cursorStateSchema({ properties: { updated_at: { type: ['string', 'null'], format: 'date-time' } } }, 'updated_at');
+  it('derives a cursor-mode state schema from the record schema, null dropped', () => {
+    expect(schema).toEqual({ type: 'object', properties: { updated_at: { type: 'string', format: 'date-time' } } });
+  });
+  it('passes a state the stream wrote, and an empty one', () => {
+    expect(checkStreamState('items', { updated_at: '2024-03-01T00:00:00.000Z' }, schema, log)).toEqual({ updated_at: '2024-03-01T00:00:00.000Z' });
+    expect(checkStreamState('items', {}, schema, log)).toEqual({});
+    expect(warnings).toEqual([]);
+  });
+  it("reads from the start, with a WARN naming both shapes, when the state is another stream's", () => {
+    expect(checkStreamState('items', { until: '2024-03-01T00:00:00Z' }, schema, log)).toBeUndefined();
+    expect(warnings.pop()).toMatch(/state for stream 'items' holds 'until' but none of 'updated_at'/);
+  });
+  it('names the stream, the field and the value of a cursor that is no date-time', () => {
+    for (const [value, why] of [['yesterday', /is "yesterday", which is not a date-time/], [1700000000, /is 1700000000, which is not of type string/], ['2024-03-01', /not a date-time/]] as const) {
+      expect(() => checkStreamState('items', { updated_at: value }, schema, log)).toThrow(why);
+      expect(() => checkStreamState('items', { updated_at: value }, schema, log)).toThrow(/stream 'items'.*'updated_at'.*remove the entry for 'items'/);
+    }
+  });
+  it('checks nested values of a declared manual state', () => {
+    const manual = { type: 'object', properties: { lists: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } } };
+    expect(() => checkStreamState('member_lists', { lists: { '101': 'soon' } }, manual, log)).toThrow(/'lists\.101' is "soon"/);
   });
 });

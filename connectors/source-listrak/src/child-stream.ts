@@ -3,7 +3,7 @@
 import { checkpoint, defineStream, type JsonSchema, type StreamDef } from '@conkit/base';
 import type { Config } from './config.js';
 import { coerce } from './coerce.js';
-import { messages, pages, window } from './listrak.js';
+import { messages, pages, window, windowState } from './listrak.js';
 
 /** dateField: the table's own date column, declared as the cursor; the state itself is the window's end. */
 export interface MessageReport { name: string; schema: JsonSchema; operation: string; item: string; dateField?: string }
@@ -13,7 +13,7 @@ export function messageReport(r: MessageReport): StreamDef<Config> {
     name: r.name,
     schema: r.schema,
     primaryKey: [['MsgID'], ['EmailAddress']],
-    ...(r.dateField ? { cursorField: r.dateField, stateMode: 'manual' as const } : {}),
+    ...(r.dateField ? { cursorField: r.dateField, stateMode: 'manual' as const, stateSchema: windowState } : {}),
     read: async function* (ctx) {
       const history = window(ctx, undefined);
       const since = window(ctx, ctx.state?.until);

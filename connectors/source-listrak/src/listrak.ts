@@ -2,7 +2,7 @@
 // strings without an offset (UTC), results that come back null when empty, and paged reports read
 // page by page until an empty page.
 import { fileURLToPath } from 'node:url';
-import { letItGo, oneYearAgo, startEarly, toIsoUtc, type JsonObject, type StreamContext } from '@conkit/base';
+import { letItGo, oneYearAgo, startEarly, toIsoUtc, type JsonObject, type JsonSchema, type StreamContext } from '@conkit/base';
 import { createSoapClient, xmlEscape, type SoapClient } from '@conkit/base/soap';
 import type { Config } from './config.js';
 
@@ -27,6 +27,9 @@ export const asArray = <T>(v: T | T[] | null | undefined): T[] => (v === null ||
 
 /** Listrak wants dates as strings, without an offset; we send and read them as UTC. */
 export const listrakDate = (iso: string): string => iso.replace(/(\.\d+)?Z$/, '');
+
+/** The state of every incremental Listrak table: the end of the window the last run read. */
+export const windowState: JsonSchema = { type: 'object', properties: { until: { type: 'string', format: 'date-time' } } };
 
 export function window(ctx: StreamContext<Config>, saved: unknown): { StartDate: string; EndDate: string } | undefined {
   const start = toIsoUtc(typeof saved === 'string' ? saved : ctx.config.start_date ?? oneYearAgo(ctx.startedAt).toISOString())!;

@@ -12,6 +12,8 @@ export default defineStream<Config>({
   primaryKey: [['url'], ['date'], ['channel'], ['device']],
   cursorField: 'date',
   stateMode: 'manual',
+  // the last day known complete, and the files read since (key -> LastModified)
+  stateSchema: { type: 'object', properties: { last_complete_date: { type: 'string', format: 'date' }, files: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } } },
   read: async function* (ctx) {
     const s3 = createS3Client(ctx.config);
     let state = parseState(ctx.state);

@@ -2,7 +2,7 @@ import { checkpoint, defineStream } from '@conkit/base';
 import schema from '../schemas/messages.json' with { type: 'json' };
 import type { Config } from '../config.js';
 import { coerce } from '../coerce.js';
-import { messages, window } from '../listrak.js';
+import { messages, window, windowState } from '../listrak.js';
 
 // messages sent in the window since the previous run's end (ReportListMessageActivity per list)
 export default defineStream<Config>({
@@ -11,6 +11,7 @@ export default defineStream<Config>({
   primaryKey: ['MsgID'],
   cursorField: 'SendDate',
   stateMode: 'manual',
+  stateSchema: windowState,
   read: async function* (ctx) {
     const since = window(ctx, ctx.state?.until);
     if (!since) return;

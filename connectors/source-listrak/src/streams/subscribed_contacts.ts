@@ -2,7 +2,7 @@ import { checkpoint, defineStream } from '@conkit/base';
 import schema from '../schemas/subscribed_contacts.json' with { type: 'json' };
 import type { Config } from '../config.js';
 import { coerce } from '../coerce.js';
-import { lists, pages, window } from '../listrak.js';
+import { lists, pages, window, windowState } from '../listrak.js';
 
 // every list's contacts subscribed in the window, page by page
 export default defineStream<Config>({
@@ -11,6 +11,7 @@ export default defineStream<Config>({
   primaryKey: [['ContactID'], ['ListID']],
   cursorField: 'AdditionDate',
   stateMode: 'manual',
+  stateSchema: windowState,
   read: async function* (ctx) {
     const since = window(ctx, ctx.state?.until);
     if (!since) return;

@@ -13,6 +13,8 @@ export default defineStream<Config>({
   primaryKey: ['__sync_key'],
   cursorField: 'event_at',
   stateMode: 'manual',
+  // the newest export file read, and the keys read at that same instant
+  stateSchema: { type: 'object', properties: { last_modified: { type: 'string', format: 'date-time' }, keys: { type: 'array', items: { type: 'string' } } } },
   read: async function* (ctx) {
     const exp = ctx.config.export;
     if (!exp) return ctx.log.warn("email_events needs the 'export' settings (the S3 data export); nothing read");

@@ -13,6 +13,8 @@ export default defineStream<Config>({
   primaryKey: ['__sync_key'],
   cursorField: 'event_at',
   stateMode: 'manual',
+  // per list, the newest change read so far
+  stateSchema: { type: 'object', properties: { lists: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } } },
   read: async function* (ctx) {
     const marks: Record<string, string> = { ...((ctx.state?.lists as Record<string, string> | undefined) ?? {}) };
     const lists = paged(ctx.http, (offset) => ({ path: '/v2/lists', params: { limit: PAGE, offset } }), offsetPaging({ limit: PAGE }));

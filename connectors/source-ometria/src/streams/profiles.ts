@@ -13,6 +13,7 @@ export default defineStream<Config>({
   primaryKey: ['__sync_key'],
   cursorField: 'updated_at',
   stateMode: 'manual',
+  stateSchema: { type: 'object', properties: { updated_since: { type: 'string', format: 'date-time' } } },
   read: async function* (ctx) {
     const since = sinceOf(ctx, ctx.state?.updated_since);
     const request = (offset: string | number | undefined) => ({ path: '/v2/profiles', params: { limit: PAGE, offset, updated_since: since } });
