@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { interleave, measure } from '../measure.js';
 import type { Row } from '../table.js';
+import { runErrors } from '../check.js';
 
 const exampleMain = fileURLToPath(new URL('../bundles/example.js', import.meta.url));
 const raw = fileURLToPath(new URL('../bundles/example-raw.js', import.meta.url));
@@ -28,8 +29,8 @@ export async function benchExample(records: number): Promise<Row[]> {
     ]);
     const note = `raw peak ${base.peakRssMb.toFixed(0)} MB`;
     return [
-      { connector: 'source-example (conkit)', stream: 'items', records: kit.records, kitRps: kit.rps, rawRps: base.rps, peakMb: kit.peakRssMb, note },
-      { connector: 'faros-airbyte-cdk 0.23 (peer)', stream: 'items', records: peer.records, kitRps: peer.rps, rawRps: base.rps, peakMb: peer.peakRssMb, note: `conkit/faros speed ${(kit.rps / peer.rps).toFixed(2)}x` },
+      { connector: 'source-example (conkit)', stream: 'items', n: records, records: kit.records, kitRps: kit.rps, rawRps: base.rps, peakMb: kit.peakRssMb, note, error: runErrors(records, { connector: kit, raw: base }) },
+      { connector: 'faros-airbyte-cdk 0.23 (peer)', stream: 'items', n: records, records: peer.records, kitRps: peer.rps, rawRps: base.rps, peakMb: peer.peakRssMb, note: `conkit/faros speed ${(kit.rps / peer.rps).toFixed(2)}x`, error: runErrors(records, { peer, raw: base }), peerOf: 'source-example (conkit)' },
     ];
   } finally {
     await server.close();
