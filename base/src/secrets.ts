@@ -7,59 +7,76 @@ const MASK = '****';
 // An empty or one-character "secret" would mask every occurrence of a common character (airbyte#15684).
 const MIN_SECRET_LENGTH = 3;
 
+/** Forms of one secret that all contain `anchor`: when the text lacks it, none of them can be there. */
+interface FormGroup { anchor: string | undefined; forms: string[] }
+
+// URL and form encoding, JSON and XML escaping all leave letters and digits as they are, so the
+// longest run of them in a secret is in every text form of it; likewise within a base64 form.
+// Scanning for that one run first makes clean output (nearly all of it) cost one search per group
+// instead of one per form.
+const ANCHOR_MIN = 6;
+const longestAlnumRun = (s: string): string | undefined => {
+  const best = (s.match(/[A-Za-z0-9]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
+  return best.length >= ANCHOR_MIN ? best : undefined;
+};
+const urlSafe = (b64: string): string => b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
 /**
- * The base64 characters that stand for the secret alone when it is encoded inside a longer value
- * (`Basic base64(user:secret)`), at each of the three byte offsets it can start at. The 4-character
- * groups shared with the bytes around it are left out; short cores are skipped (they could be anything).
+ * The base64 forms of a secret: whole, and the characters that stand for it alone when it is
+ * encoded inside a longer value (`Basic base64(user:secret)`), at each of the three byte offsets it
+ * can start at. The 4-character groups shared with the bytes around it are left out; short cores are
+ * skipped (they could be anything).
  */
-function base64Inside(raw: string): string[] {
+function base64Groups(raw: string): FormGroup[] {
   const bytes = Buffer.from(raw);
-  const cores: string[] = [];
-  for (let offset = 1; offset < 3; offset++) {
+  const groups: FormGroup[] = [];
+  for (let offset = 0; offset < 3; offset++) {
     const text = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
-    const core = text.slice(4, Math.floor((offset + bytes.length) / 3) * 4);
-    if (core.length >= 8) cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+    const core = text.slice(offset === 0 ? 0 : 4, Math.floor((offset + bytes.length) / 3) * 4);
+    const forms = offset === 0 ? [text, urlSafe(text)] : [];
+    if (core.length >= 8) forms.push(core, urlSafe(core));
+    if (forms.length) groups.push({ anchor: longestAlnumRun(core), forms });
   }
-  // at offset 0 the whole groups are a prefix of the plain base64 form
-  const whole = Buffer.from(raw).toString('base64').slice(0, Math.floor(bytes.length / 3) * 4);
-  if (whole.length >= 8) cores.push(whole, whole.replace(/\+/g, '-').replace(/\//g, '_'));
-  return cores;
+  return groups;
 }
 
 export class SecretMasker {
-  private forms: string[] = [];
+  private groups: FormGroup[] = [];
+  private seen = new Set<string>();
 
   add(value: unknown): void {
     if (typeof value !== 'string' && typeof value !== 'number') return;
     const raw = String(value);
-    if (raw.length < MIN_SECRET_LENGTH) return;
-    const candidates = [
+    if (raw.length < MIN_SECRET_LENGTH || this.seen.has(raw)) return;
+    this.seen.add(raw);
+    const textForms = [
       raw,
       encodeURIComponent(raw),
       encodeURIComponent(raw).replace(/%20/g, '+'),
-      Buffer.from(raw).toString('base64'),
-      Buffer.from(raw).toString('base64url'),
       JSON.stringify(raw).slice(1, -1),
       JSON.stringify(JSON.stringify(raw).slice(1, -1)).slice(1, -1),
       // as it sits in a SOAP envelope or any XML body
       raw.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
-      ...base64Inside(raw),
     ];
-    for (const c of candidates) {
+    for (const g of [{ anchor: longestAlnumRun(raw), forms: textForms }, ...base64Groups(raw)]) {
       // base64 of a short value can be shorter than the minimum; skip those so nothing common is masked
-      if (c.length >= MIN_SECRET_LENGTH && !this.forms.includes(c)) this.forms.push(c);
+      const forms = [...new Set(g.forms)].filter((f) => f.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+      if (forms.length) this.groups.push({ anchor: g.anchor, forms });
     }
     // Longest first, so a value never leaves the tail of a longer form of itself behind.
-    this.forms.sort((a, b) => b.length - a.length);
+    this.groups.sort((a, b) => b.forms[0].length - a.forms[0].length);
   }
 
   get size(): number {
-    return this.forms.length;
+    return this.groups.reduce((n, g) => n + g.forms.length, 0);
   }
 
   mask(text: string): string {
     let out = text;
-    for (const f of this.forms) if (out.includes(f)) out = out.split(f).join(MASK);
+    for (const g of this.groups) {
+      if (g.anchor !== undefined && !out.includes(g.anchor)) continue;
+      for (const f of g.forms) if (out.includes(f)) out = out.split(f).join(MASK);
+    }
     return out;
   }
 }

@@ -144,11 +144,30 @@ export function isoFromMs(ms: number): string {
   return `${y}-${PAD2[m]}-${PAD2[d]}T${PAD2[h]}:${PAD2[mi]}:${PAD2[sec]}.${PAD3[rem - sec * 1000]}Z`;
 }
 
+/**
+ * A valid UTC value written with 'T', no or 3-digit fraction and Z / +00:00 / +0000 is already the
+ * ISO form but for its tail: rewriting the tail skips formatting from milliseconds (vendors such as
+ * Ometria send every timestamp this way).
+ */
+function zeroOffsetIso(v: string): string | undefined {
+  if (v.charCodeAt(10) !== 84) return undefined;
+  let i = 19;
+  let fraction = '.000';
+  if (v.charCodeAt(19) === 46) {
+    if (!isDigit(v.charCodeAt(22)) || isDigit(v.charCodeAt(23))) return undefined;
+    fraction = v.slice(19, 23);
+    i = 23;
+  }
+  const tail = v.length - i;
+  const utc = tail === 1 ? v.charCodeAt(i) === 90 : tail === 6 ? v.endsWith('+00:00') : tail === 5 && v.endsWith('+0000');
+  return utc ? `${v.slice(0, 19)}${fraction}Z` : undefined;
+}
+
 /** ISO-8601 UTC with milliseconds, or null when the value is empty or unparseable. */
 export function toIsoUtc(value: unknown): string | null {
   if (typeof value === 'string') {
     const ms = inPlaceMs(value);
-    if (ms !== null) return ms === undefined ? null : isCanonicalIso(value) ? value : isoFromMs(ms);
+    if (ms !== null) return ms === undefined ? null : isCanonicalIso(value) ? value : zeroOffsetIso(value) ?? isoFromMs(ms);
   }
   const ms = parseMs(value);
   return ms === undefined ? null : isoFromMs(ms);

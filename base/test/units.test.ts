@@ -82,6 +82,19 @@ describe('time', () => {
         return toIsoUtc(text) === new Date(want).toISOString();
       }), { numRuns: 20_000 });
   });
+  it('rewrites a UTC value (Z, +00:00, +0000) with no or any fraction exactly as Date does', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: -30_000_000_000_000, max: 253_402_300_799_999 }), fc.constantFrom('', '.#', '.##', '.###', '.####'), fc.constantFrom('Z', '+00:00', '+0000', '-00:00', ' +00:00'), fc.constantFrom('T', ' '),
+      (ms, frac, zone, sep) => {
+        const iso = new Date(ms).toISOString();
+        const f = frac === '' ? '' : `.${iso.slice(20, 23)}000`.slice(0, frac.length);
+        const text = `${iso.slice(0, 10)}${sep}${iso.slice(11, 19)}${f}${zone}`;
+        const want = new Date(Date.parse(`${iso.slice(0, 19)}${f}Z`)).toISOString();
+        return toIsoUtc(text) === want;
+      }), { numRuns: 20_000 });
+    expect(toIsoUtc('2023-01-26T09:00:00+00:00')).toBe('2023-01-26T09:00:00.000Z');
+    expect(toIsoUtc('2023-02-30T09:00:00+00:00')).toBeNull();
+  });
   it('reads "YYYY-MM-DD hh:mm:ss +hhmm" in place as Date would, and refuses what is not a real time', () => {
     const pad = (n: number, w = 2) => String(n).padStart(w, '0');
     fc.assert(fc.property(
