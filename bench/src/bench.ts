@@ -1,6 +1,7 @@
 // pnpm bench: per connector and stream, records/s of the connector beside a raw pipeline of the same
 // bytes in the same run, the ratio, and peak RSS at 100,000 and 1,000,000 records (and its growth);
-// and the faros-airbyte-cdk peer on the same example stream. Then the targets, met or missed.
+// and the faros-airbyte-cdk peer: on the example stream, and on Wootric responses and Ometria
+// profiles (the same requests from the same replay server, the same records). Then the targets.
 // Exits 1, after printing, when any run exited non-zero or emitted other than its n records.
 //
 // To run less (e.g. while working on the bench itself), from bench/ after a build:

@@ -13,6 +13,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const main = (c: string): string => join(root, 'connectors', c, 'dist', 'main.js');
 const rawHttp = fileURLToPath(new URL('../bundles/raw-http.js', import.meta.url));
 const rawS3 = fileURLToPath(new URL('../bundles/raw-s3-csv.js', import.meta.url));
+const farosReplay = fileURLToPath(new URL('./faros-replay.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'bench-'));
 chmodSync(work, 0o755);
 let n = 0;
@@ -36,7 +37,7 @@ interface RawOptions {
   key?: string;
 }
 
-async function httpCase(connector: string, stream: string, records: number, server: ReplayServer, config: unknown, mode: 'json' | 'xml', dataPath: (path: string) => boolean, { map, emits, key }: RawOptions = {}): Promise<Row> {
+async function httpCase(connector: string, stream: string, records: number, server: ReplayServer, config: unknown, mode: 'json' | 'xml', dataPath: (path: string) => boolean, { map, emits, key }: RawOptions = {}): Promise<Row[]> {
   const kitRun = () => measure([process.execPath, ...kitFlags, main(connector), 'read', '--config', file(config), '--catalog', catalog(stream)], ENV);
   // the raw pipeline replays exactly the requests of the connector's first run
   const first = await kitRun();
@@ -44,12 +45,21 @@ async function httpCase(connector: string, stream: string, records: number, serv
     .map((r) => ({ method: r.method, url: `${server.url}${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : ''}`, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => !/^(host|content-length|connection)$/.test(k))), body: r.method === 'POST' ? r.body : undefined, ...(emits && !emits(r) ? { emit: false } : {}) }));
   const requests = file(reqs);
   const rawRun = (m = 'none') => () => measure([process.execPath, ...rawFlags, rawHttp, requests, mode, stream, m, root, key ?? 'none']);
-  const [kit, raw, same] = await interleave([kitRun, rawRun(), ...(map ? [rawRun(map)] : [])], [first]);
+  // the faros-airbyte-cdk peer reads the same requests and writes the same records (JSON services)
+  const peerCatalog = catalog(stream);
+  const peerConfig = file({ requests, stream, map: map ?? 'none', root, key: key ?? 'none' });
+  const peerRun = () => measure([process.execPath, farosReplay, 'read', '--config', peerConfig, '--catalog', peerCatalog]);
+  const runs = [kitRun, rawRun(), ...(map ? [rawRun(map)] : []), ...(mode === 'json' ? [peerRun] : [])];
+  const [kit, raw, ...rest] = await interleave(runs, [first]);
+  const same = map ? rest.shift() : undefined;
+  const peer = mode === 'json' ? rest.shift() : undefined;
   await server.close();
-  return { connector, stream, n: records, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, sameRps: same?.rps, peakMb: kit.peakRssMb, note: `${reqs.length} requests; raw peak ${raw.peakRssMb.toFixed(0)} MB`, error: runErrors(records, { connector: kit, raw, 'raw, same records': same }) };
+  const row: Row = { connector, stream, n: records, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, sameRps: same?.rps, peakMb: kit.peakRssMb, note: `${reqs.length} requests; raw peak ${raw.peakRssMb.toFixed(0)} MB`, error: runErrors(records, { connector: kit, raw, 'raw, same records': same }) };
+  if (!peer) return [row];
+  return [row, { connector: 'faros-airbyte-cdk 0.23 (peer)', stream, n: records, records: peer.records, kitRps: peer.rps, rawRps: raw.rps, sameRps: same?.rps, peakMb: peer.peakRssMb, note: `same requests and records; ${connector}/faros speed ${(kit.rps / peer.rps).toFixed(2)}x`, error: runErrors(records, { peer }), peerOf: connector }];
 }
 
-export async function wootric(records: number): Promise<Row> {
+export async function wootric(records: number): Promise<Row[]> {
   const rows = Array.from({ length: records }, (_, i) => {
     const s = 1481878800 + Math.floor(i / 3);
     return { id: i + 1, created_at: `${new Date((s - 28800) * 1000).toISOString().replace('T', ' ').slice(0, 19)} -0800`, updated_at: '2016-12-16 09:05:00 -0800', score: i % 11, text: `comment ${i}`, survey_id: 3, end_user_id: i % 1000, tags: [] };
@@ -62,7 +72,7 @@ export async function wootric(records: number): Promise<Row> {
   return httpCase('source-wootric', 'responses', records, server, { client_id: 'fixture-client-id', client_secret: 'bench-secret-1', start_date: '2016-12-01', base_url: server.url }, 'json', (p) => p === '/v1/responses', { map: 'wootric-dates', key: 'id' });
 }
 
-export async function ometriaProfiles(records: number): Promise<Row> {
+export async function ometriaProfiles(records: number): Promise<Row[]> {
   const rows = Array.from({ length: records }, (_, i) => ({ id: `p${i}`, customer_id: `c${i}`, email: `u${i}@example.com`, firstname: 'A', lastname: `B${i}`, country: 'GB', properties: { zip: 'N1', city: 'London' }, dates: { account_created: '2023-01-01T00:00:00+00:00', updated: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString() } }));
   const data = file(rows);
   const fx = join(root, 'connectors/source-ometria/fixtures/http/api.yaml');
@@ -71,7 +81,7 @@ export async function ometriaProfiles(records: number): Promise<Row> {
   return httpCase('source-ometria', 'profiles', records, server, { api_key: 'bench-key-1', start_date: '2024-01-01', base_url: server.url }, 'json', (p) => p === '/v2/profiles', { map: 'ometria-profiles' });
 }
 
-export async function listrakSends(records: number): Promise<Row> {
+export async function listrakSends(records: number): Promise<Row[]> {
   const PER = 500;
   const pages = Math.ceil(records / PER);
   const env = (op: string, inner: string) => `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><${op}Response xmlns="http://webservices.listrak.com/v31/"><${op}Result>${inner}</${op}Result></${op}Response></soap:Body></soap:Envelope>`;
