@@ -3,7 +3,7 @@
 // as "no cursor" and silently start over or, worse, a value like "yesterday" would compare as a
 // string and skip every record from then on.
 import type { ValidateFunction } from 'ajv';
-import { createAjv } from './config.js';
+import { runtimeAjv } from './config.js';
 import { configError } from './errors.js';
 import type { Logger } from './log.js';
 import type { JsonObject, JsonSchema } from './protocol.js';
@@ -20,7 +20,7 @@ export function cursorStateSchema(recordSchema: JsonSchema, field: string): Json
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 const validatorFor = (schema: JsonSchema): ValidateFunction => {
   let v = compiled.get(schema);
-  if (!v) compiled.set(schema, (v = createAjv().compile(schema)));
+  if (!v) compiled.set(schema, (v = runtimeAjv().compile(schema)));
   return v;
 };
 

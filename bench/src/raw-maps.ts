@@ -11,7 +11,7 @@ type Row = Record<string, unknown>;
 export type RawMap = (row: Row) => unknown;
 
 interface OmetriaMapping {
-  profile(p: Row, config: Row, updateSince: string, syncedAt: string): unknown;
+  profile(p: Row, config: Row, updatedAt: string, syncedAt: string): unknown;
   emailEvent(e: Row, config: Row, syncedAt: string): unknown;
 }
 

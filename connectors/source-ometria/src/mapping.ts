@@ -19,7 +19,9 @@ const str = (v: JsonValue | undefined): string | null => (v === undefined || v =
 
 const obj = (v: JsonValue | undefined): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
 
-export function profile(p: JsonObject, config: Config, updateSince: string, syncedAt: string): JsonObject {
+// `updatedAt` is the run's update-since bound, already ISO UTC (sinceOf): the same for every row,
+// so it is not converted per row.
+export function profile(p: JsonObject, config: Config, updatedAt: string, syncedAt: string): JsonObject {
   const props = obj(p.properties);
   const dates = obj(p.dates);
   return {
@@ -30,7 +32,7 @@ export function profile(p: JsonObject, config: Config, updateSince: string, sync
     is_email_valid: typeof p.is_email_valid === 'boolean' ? p.is_email_valid : null,
     zipcode: str(props.zip), city: str(props.city), address1: str(props.address1),
     address2: str(props.address2), state: str(props.province), shopify_tags: str(props.shopify_tags),
-    account_created_date: toIsoUtc(dates.account_created), updated_at: toIsoUtc(updateSince),
+    account_created_date: toIsoUtc(dates.account_created), updated_at: updatedAt,
     marketing_optin_date: toIsoUtc(dates.marketing_optin), marketing_optout_date: toIsoUtc(dates.marketing_optout),
     _account_id: config.account_id ?? null, __source_id: config.source_id ?? null, __sync_key: md5(config.source_id, p.id), __synced_at: syncedAt,
   };

@@ -8,10 +8,10 @@ const at = '2024-05-01T00:00:00.000Z';
 
 describe('sync keys', () => {
   it('profiles and lists: md5(source_id + id)', () => {
-    expect(profile({ id: 'prof_1000' }, config, '2024-01-01', at).__sync_key).toBe('ba8d996a7e0eae4cb203d21c534e42ef');
+    expect(profile({ id: 'prof_1000' }, config, '2024-01-01T00:00:00.000Z', at).__sync_key).toBe('ba8d996a7e0eae4cb203d21c534e42ef');
     expect(list({ id: '101' }, config, at).__sync_key).toBe('ae3af84b33067c1492fc9125e8990439');
     // source_id unset counts as the empty string: md5('prof_1000')
-    expect(profile({ id: 'prof_1000' }, { ...config, source_id: undefined }, '2024-01-01', at).__sync_key).toBe('10069798029d151164a137bd4fcde538');
+    expect(profile({ id: 'prof_1000' }, { ...config, source_id: undefined }, '2024-01-01T00:00:00.000Z', at).__sync_key).toBe('10069798029d151164a137bd4fcde538');
   });
   it('unsubscribes: md5(source_id + profile_id + timestamp as sent)', () => {
     const u = unsubscribe({ profile_id: 'prof_1000', timestamp: '2024-03-01T09:00:00+00:00' }, config, at);
@@ -33,7 +33,7 @@ describe('sync keys', () => {
 
 describe('columns', () => {
   it('maps profiles as Daasity names them', () => {
-    const p = profile({ id: 'p1', name: 'A B', firstname: 'A', lastname: 'B', properties: { zip: 'Z1', city: 'C', address1: 'L1', address2: 'L2', province: 'P', shopify_tags: 't' }, dates: { account_created: '2023-01-26T09:00:00+00:00', marketing_optin: null, marketing_optout: '2024-02-29T09:00:00+00:00' } }, config, '2024-01-01', at);
+    const p = profile({ id: 'p1', name: 'A B', firstname: 'A', lastname: 'B', properties: { zip: 'Z1', city: 'C', address1: 'L1', address2: 'L2', province: 'P', shopify_tags: 't' }, dates: { account_created: '2023-01-26T09:00:00+00:00', marketing_optin: null, marketing_optout: '2024-02-29T09:00:00+00:00' } }, config, '2024-01-01T00:00:00.000Z', at);
     expect(p).toMatchObject({ profile_id: 'p1', customer_name: 'A B', first_name: 'A', last_name: 'B', zipcode: 'Z1', city: 'C', address1: 'L1', address2: 'L2', state: 'P', shopify_tags: 't', account_created_date: '2023-01-26T09:00:00.000Z', marketing_optin_date: null, marketing_optout_date: '2024-02-29T09:00:00.000Z', updated_at: '2024-01-01T00:00:00.000Z', _account_id: 'acct-42', __source_id: 'ometria-main', __synced_at: at });
   });
 });
