@@ -7,6 +7,7 @@ export * from './config.js';
 export * from './inputs.js';
 export * from './time.js';
 export * from './windows.js';
+export * from './parts.js';
 export * from './retry.js';
 export * from './ratelimit.js';
 export * from './http.js';

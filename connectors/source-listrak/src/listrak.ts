@@ -2,7 +2,7 @@
 // strings without an offset (UTC), results that come back null when empty, and paged reports read
 // page by page until an empty page.
 import { fileURLToPath } from 'node:url';
-import { letItGo, oneYearAgo, startEarly, toIsoUtc, type JsonObject, type JsonSchema, type StreamContext } from '@conkit/base';
+import { letItGo, oneYearAgo, readByParts, startEarly, toIsoUtc, type Checkpoint, type JsonObject, type PartKey, type PartWindow, type StreamContext } from '@conkit/base';
 import { createSoapClient, xmlEscape, type SoapClient } from '@conkit/base/soap';
 import type { Config } from './config.js';
 
@@ -28,13 +28,28 @@ export const asArray = <T>(v: T | T[] | null | undefined): T[] => (v === null ||
 /** Listrak wants dates as strings, without an offset; we send and read them as UTC. */
 export const listrakDate = (iso: string): string => iso.replace(/(\.\d+)?Z$/, '');
 
-/** The state of every incremental Listrak table: the end of the window the last run read. */
-export const windowState: JsonSchema = { type: 'object', properties: { until: { type: 'string', format: 'date-time' } } };
+/** Where a table's history starts (ISO): start_date, else a year before this run. */
+export const historyStart = (ctx: StreamContext<Config>): string => toIsoUtc(ctx.config.start_date ?? oneYearAgo(ctx.startedAt).toISOString())!;
 
-export function window(ctx: StreamContext<Config>, saved: unknown): { StartDate: string; EndDate: string } | undefined {
-  const start = toIsoUtc(typeof saved === 'string' ? saved : ctx.config.start_date ?? oneYearAgo(ctx.startedAt).toISOString())!;
-  const end = ctx.startedAt.toISOString();
-  return start < end ? { StartDate: listrakDate(start), EndDate: listrakDate(end) } : undefined;
+/** A window as Listrak's StartDate/EndDate parameters. */
+export const listrakRange = (w: PartWindow): { StartDate: string; EndDate: string } => ({ StartDate: listrakDate(w.start), EndDate: listrakDate(w.end) });
+
+type Range = { StartDate: string; EndDate: string };
+
+/**
+ * An incremental table read part by part (a list, a message) over the window since the last run,
+ * with a checkpoint after each part (readByParts).
+ */
+export function byParts<T>(ctx: StreamContext<Config>, parts: () => AsyncIterable<T>, key: (part: T) => PartKey, read: (part: T, range: Range) => AsyncIterable<JsonObject[]>): AsyncGenerator<JsonObject[] | Checkpoint> {
+  return readByParts({ saved: ctx.state, from: historyStart(ctx), to: ctx.startedAt.toISOString(), parts, key, read: (part, w) => read(part, listrakRange(w)) });
+}
+
+export const listKey = (l: JsonObject): PartKey => [String(l.ListID)];
+
+/** The whole history, start_date to this run's start, or undefined when start_date is not before it. */
+export function history(ctx: StreamContext<Config>): { StartDate: string; EndDate: string } | undefined {
+  const w = { start: historyStart(ctx), end: ctx.startedAt.toISOString() };
+  return w.start < w.end ? listrakRange(w) : undefined;
 }
 
 export async function* lists(ctx: StreamContext<Config>): AsyncGenerator<JsonObject> {
@@ -43,13 +58,16 @@ export async function* lists(ctx: StreamContext<Config>): AsyncGenerator<JsonObj
   yield* asArray(res?.WSContactList);
 }
 
-/** Every message of every list, over the whole history from start_date (their activity may be new). */
-export async function* messages(ctx: StreamContext<Config>, range: { StartDate: string; EndDate: string }): AsyncGenerator<JsonObject> {
+/** The messages of one list sent in the range. */
+export async function listMessages(ctx: StreamContext<Config>, listId: unknown, range: { StartDate: string; EndDate: string }): Promise<JsonObject[]> {
   const c = await soapClient(ctx.config, ctx.log);
-  for await (const list of lists(ctx)) {
-    const res = await c.call<{ WSMessageActivity?: JsonObject | JsonObject[] }>('ReportListMessageActivity', { ListID: list.ListID, ...range, IncludeTestMessages: false });
-    yield* asArray(res?.WSMessageActivity);
-  }
+  const res = await c.call<{ WSMessageActivity?: JsonObject | JsonObject[] }>('ReportListMessageActivity', { ListID: listId, ...range, IncludeTestMessages: false });
+  return asArray(res?.WSMessageActivity);
+}
+
+/** Every message of every list in the range, each with its list's ListID. */
+export async function* messages(ctx: StreamContext<Config>, range: { StartDate: string; EndDate: string }): AsyncGenerator<JsonObject> {
+  for await (const list of lists(ctx)) for (const m of await listMessages(ctx, list.ListID, range)) yield { ...m, ListID: m.ListID ?? list.ListID };
 }
 
 /**

@@ -141,6 +141,52 @@ describe('source-listrak: a SOAP fault mid-pagination', () => {
     expect(cleanKeys.filter((k) => !union.has(k))).toEqual([]);
   }, 120_000);
 
+  it('incremental message_opens checkpoints after each message; failing on the last one, a rerun from its last STATE reads only that message over the old window, and the next run every message from that window\'s end', async () => {
+    server = await startReplayServer({ fixtures });
+    const readInc = (state?: unknown[]) => runConnector(main, ['read', '--config', config(server!.url), '--catalog', catalog(['message_opens'], 'incremental'), ...(state ? ['--state', file(state)] : [])], { env });
+    const clean = await readInc();
+    expect(clean.code).toBe(0);
+    const cleanKeys = keysOf(clean, 'message_opens');
+    expect(cleanKeys.length).toBeGreaterThan(0);
+    type StateMsg = { type: 'STATE'; state: { type: string; stream: { stream_descriptor: { name: string }; stream_state: Record<string, unknown> } } };
+    const statesOf = (run: ConnectorRun) => (run.messages as StateMsg[]).filter((m) => m.type === 'STATE' && m.state.stream?.stream_descriptor.name === 'message_opens');
+    // messages in key order: list 101 (5001, 5002), list 202 (6001); a STATE after each, then the window's end
+    expect(statesOf(clean).map((m) => (m.state.stream.stream_state.resume as { after?: unknown } | undefined)?.after ?? 'end')).toEqual([['101', '5001'], ['101', '5002'], ['202', '6001'], 'end']);
+    const cleanEnd = statesOf(clean).at(-1)!.state.stream.stream_state;
+    expect(Object.keys(cleanEnd)).toEqual(['until']);
+
+    // message 6001 fails for good: 5001 and 5002 are through and checkpointed
+    server.addFault({ ...faultResponse, match: '^ReportRangeMessageContactOpen 6001', times: Number.MAX_SAFE_INTEGER });
+    const failed = await readInc();
+    expect(failed.code).toBe(1);
+    expect(errorsOf(failed).some((e) => e.failure_type === 'transient_error' && e.message.includes('message_opens') && e.message.includes('MsgID=6001'))).toBe(true);
+    const last = statesOf(failed).at(-1)!;
+    expect(validateMessage(last as never)).toEqual([]);
+    const saved = last.state.stream.stream_state as { until: string; resume: { end: string; after: string[] } };
+    expect(saved.until).toBe('2024-01-01T00:00:00.000Z');
+    expect(saved.resume.after).toEqual(['101', '5002']);
+
+    // the rerun, the fault gone
+    await server.close();
+    server = await startReplayServer({ fixtures });
+    const rerun = await readInc([last.state]);
+    expect(rerun.code).toBe(0);
+    const opensAsked = () => server!.requests().map((r) => soapCall(r)).filter((c) => c?.action === 'ReportRangeMessageContactOpen' && c.params.Page === '1').map((c) => ({ msg: c!.params.MsgID, start: c!.params.StartDate, end: c!.params.EndDate }));
+    const plain = (iso: string) => iso.replace(/(\.\d+)?Z$/, '');
+    // only the message that was not through, over the old window; the state is then that window's end
+    expect(opensAsked()).toEqual([{ msg: '6001', start: plain(saved.until), end: plain(saved.resume.end) }]);
+    const end = statesOf(rerun).at(-1)!.state.stream.stream_state;
+    expect(end).toEqual({ until: saved.resume.end });
+    // the run after it: every message from the old window's end
+    const next = await readInc([statesOf(rerun).at(-1)!.state]);
+    expect(next.code).toBe(0);
+    const asked = opensAsked().slice(1);
+    expect(asked.map((a) => a.msg)).toEqual(['5001', '5002', '6001']);
+    for (const a of asked) expect(a.start).toBe(plain(saved.resume.end));
+    // nothing lost: the failed run and the rerun hold every clean record
+    expect(new Set([...keysOf(failed, 'message_opens'), ...keysOf(rerun, 'message_opens')])).toEqual(new Set(cleanKeys));
+  }, 120_000);
+
   it.each([
     { stream: 'message_opens', fault: '^ReportRangeMessageContactOpen 5001 page 2$', operation: 'ReportRangeMessageContactOpen' },
     { stream: 'subscribed_contacts', fault: '^subscribed contacts of list 101 page 2$', operation: 'ReportRangeSubscribedContacts' },

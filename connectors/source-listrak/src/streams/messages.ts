@@ -1,21 +1,19 @@
-import { checkpoint, defineStream } from '@conkit/base';
+import { defineStream, partWindowStateSchema } from '@conkit/base';
 import schema from '../schemas/messages.json' with { type: 'json' };
 import type { Config } from '../config.js';
 import { coerce } from '../coerce.js';
-import { messages, window, windowState } from '../listrak.js';
+import { byParts, listKey, listMessages, lists } from '../listrak.js';
 
-// messages sent in the window since the previous run's end (ReportListMessageActivity per list)
+// messages sent in the window since the previous run's end (ReportListMessageActivity per list),
+// with a checkpoint after each list
 export default defineStream<Config>({
   name: 'messages',
   schema,
   primaryKey: ['MsgID'],
   cursorField: 'SendDate',
   stateMode: 'manual',
-  stateSchema: windowState,
-  read: async function* (ctx) {
-    const since = window(ctx, ctx.state?.until);
-    if (!since) return;
-    for await (const m of messages(ctx, since)) yield coerce(m, schema);
-    yield checkpoint({ until: ctx.startedAt.toISOString() });
-  },
+  stateSchema: partWindowStateSchema,
+  read: (ctx) => byParts(ctx, () => lists(ctx), listKey, async function* (l, range) {
+    yield (await listMessages(ctx, l.ListID, range)).map((m) => coerce({ ...m, ListID: m.ListID ?? l.ListID }, schema));
+  }),
 });

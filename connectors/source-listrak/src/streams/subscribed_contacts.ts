@@ -1,25 +1,20 @@
-import { checkpoint, defineStream } from '@conkit/base';
+import { defineStream, partWindowStateSchema } from '@conkit/base';
 import schema from '../schemas/subscribed_contacts.json' with { type: 'json' };
 import type { Config } from '../config.js';
 import { coerce } from '../coerce.js';
-import { lists, pages, window, windowState } from '../listrak.js';
+import { byParts, listKey, lists, pages } from '../listrak.js';
 
-// every list's contacts subscribed in the window, page by page
+// every list's contacts subscribed in the window, page by page, with a checkpoint after each list
 export default defineStream<Config>({
   name: 'subscribed_contacts',
   schema,
   primaryKey: [['ContactID'], ['ListID']],
   cursorField: 'AdditionDate',
   stateMode: 'manual',
-  stateSchema: windowState,
-  read: async function* (ctx) {
-    const since = window(ctx, ctx.state?.until);
-    if (!since) return;
-    for await (const l of lists(ctx)) {
-      for await (const page of pages(ctx, 'ReportRangeSubscribedContacts', 'WSSubscribedContact', { ListID: l.ListID, ...since })) {
-        yield page.map((c) => coerce({ ...c, ListID: l.ListID }, schema));
-      }
+  stateSchema: partWindowStateSchema,
+  read: (ctx) => byParts(ctx, () => lists(ctx), listKey, async function* (l, range) {
+    for await (const page of pages(ctx, 'ReportRangeSubscribedContacts', 'WSSubscribedContact', { ListID: l.ListID, ...range })) {
+      yield page.map((c) => coerce({ ...c, ListID: l.ListID }, schema));
     }
-    yield checkpoint({ until: ctx.startedAt.toISOString() });
-  },
+  }),
 });
