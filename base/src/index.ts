@@ -23,3 +23,4 @@ export * from './sliding.js';
 export * from './ahead.js';
 export * from './batches.js';
 export * from './heap.js';
+export * from './record-json.js';

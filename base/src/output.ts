@@ -11,6 +11,7 @@ const CHUNK_BYTES = 64 * 1024;
 export class OutputWriter {
   private pending = '';
   private waiting: Promise<void> | undefined;
+  private tuned = false;
 
   constructor(private readonly sink: Writable, private readonly masker: SecretMasker) {}
 
@@ -27,6 +28,11 @@ export class OutputWriter {
 
   private push(): Promise<void> | undefined {
     if (!this.pending) return this.waiting;
+    if (!this.tuned) {
+      // the first full chunk is the output's sample: records, which are nearly all of it
+      this.masker.tune(this.pending);
+      this.tuned = true;
+    }
     const chunk = this.masker.mask(this.pending);
     this.pending = '';
     if (!this.sink.write(chunk) && !this.waiting) {

@@ -8,6 +8,7 @@ import { Checkpoint } from './stream.js';
 import { MaxCursor, cursorOf, type CursorValue } from './cursor.js';
 import { failureTypeOf, messageOf, stackOf } from './errors.js';
 import type { Logger } from './log.js';
+import { recordJson } from './record-json.js';
 
 const DEFAULT_CHECKPOINT_EVERY = 10_000;
 
@@ -45,8 +46,9 @@ export async function readStream<C>(
     stated = true;
   };
 
-  // The record line is assembled around JSON.stringify(data): the hot path allocates no envelope.
+  // The record line is assembled around the data's JSON: the hot path allocates no envelope.
   const recordHead = `{"type":"RECORD","record":{"stream":${JSON.stringify(name)},"data":`;
+  const toJson = recordJson();
   // the tail changes once a millisecond, not once a record: hundreds of records share each one
   let tailMs = -1;
   let recordTail = '';
@@ -72,7 +74,7 @@ export async function readStream<C>(
         for (const record of Array.isArray(item) ? item : [item]) {
           const now = Date.now();
           if (now !== tailMs) [tailMs, recordTail] = [now, `,"emitted_at":${now}}}`];
-          const pending = out.writeLine(recordHead + JSON.stringify(record) + recordTail);
+          const pending = out.writeLine(recordHead + toJson(record) + recordTail);
           if (pending) await pending;
           sinceState++;
           total++;

@@ -7,8 +7,19 @@ const MASK = '****';
 // An empty or one-character "secret" would mask every occurrence of a common character (airbyte#15684).
 const MIN_SECRET_LENGTH = 3;
 
-/** Forms of one secret that all contain `anchor`: when the text lacks it, none of them can be there. */
-interface FormGroup { anchor: string | undefined; forms: string[] }
+/**
+ * Forms of one secret that all contain `anchor`: when the text lacks it, none of them can be there.
+ * `probe` is the part of the anchor searched for (see SecretMasker.tune).
+ */
+interface FormGroup { anchor: string | undefined; probe: string | undefined; forms: string[] }
+
+// A search for a string runs at memory speed while the text lacks its first character and slows
+// to a skip search once that character is common (as lowercase letters, digits and '-' are in
+// records). So the probe starts at the anchor's character rarest in the output, and keeps at least
+// this many characters so that a match still says something. When even that character is common
+// (more than once a KiB), the whole anchor is searched: a skip search gains from a longer string.
+const PROBE_MIN = 4;
+const COMMON_PER_KIB = 1;
 
 // URL and form encoding, JSON and XML escaping all leave letters and digits as they are, so the
 // longest run of them in a secret is in every text form of it; likewise within a base64 form.
@@ -35,7 +46,7 @@ function base64Groups(raw: string): FormGroup[] {
     const core = text.slice(offset === 0 ? 0 : 4, Math.floor((offset + bytes.length) / 3) * 4);
     const forms = offset === 0 ? [text, urlSafe(text)] : [];
     if (core.length >= 8) forms.push(core, urlSafe(core));
-    if (forms.length) groups.push({ anchor: longestAlnumRun(core), forms });
+    if (forms.length) groups.push({ anchor: longestAlnumRun(core), probe: undefined, forms });
   }
   return groups;
 }
@@ -43,6 +54,9 @@ function base64Groups(raw: string): FormGroup[] {
 export class SecretMasker {
   private groups: FormGroup[] = [];
   private seen = new Set<string>();
+  /** How often each character (every one past 255 counted as 256) occurs in the output's sample. */
+  private counts: Uint32Array | undefined;
+  private sampled = 0;
 
   add(value: unknown): void {
     if (typeof value !== 'string' && typeof value !== 'number') return;
@@ -61,7 +75,9 @@ export class SecretMasker {
     for (const g of [{ anchor: longestAlnumRun(raw), forms: textForms }, ...base64Groups(raw)]) {
       // base64 of a short value can be shorter than the minimum; skip those so nothing common is masked
       const forms = [...new Set(g.forms)].filter((f) => f.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
-      if (forms.length) this.groups.push({ anchor: g.anchor, forms });
+      // a secret whose encodings all agree (no character any of them rewrites) is its own anchor
+      const anchor = g.anchor ?? (forms.length === 1 ? forms[0] : undefined);
+      if (forms.length) this.groups.push({ anchor, probe: this.probeOf(anchor), forms });
     }
     // Longest first, so a value never leaves the tail of a longer form of itself behind.
     this.groups.sort((a, b) => b.forms[0].length - a.forms[0].length);
@@ -71,10 +87,32 @@ export class SecretMasker {
     return this.groups.reduce((n, g) => n + g.forms.length, 0);
   }
 
+  /**
+   * Learns from a sample of the output which characters are common in it, and from then on probes
+   * each group from its anchor's rarest character. The output writer tunes on its first chunk of
+   * records; what is masked does not change, only how fast clean text is passed.
+   */
+  tune(sample: string): void {
+    const counts = new Uint32Array(257);
+    for (let i = 0; i < sample.length; i++) counts[Math.min(sample.charCodeAt(i), 256)]++;
+    this.counts = counts;
+    this.sampled = sample.length;
+    for (const g of this.groups) g.probe = this.probeOf(g.anchor);
+  }
+
+  private probeOf(anchor: string | undefined): string | undefined {
+    const counts = this.counts;
+    if (anchor === undefined || !counts || anchor.length <= PROBE_MIN) return anchor;
+    const count = (i: number): number => counts[Math.min(anchor.charCodeAt(i), 256)];
+    let best = 0;
+    for (let i = 1; i <= anchor.length - PROBE_MIN; i++) if (count(i) < count(best)) best = i;
+    return count(best) * 1024 > this.sampled * COMMON_PER_KIB ? anchor : anchor.slice(best);
+  }
+
   mask(text: string): string {
     let out = text;
     for (const g of this.groups) {
-      if (g.anchor !== undefined && !out.includes(g.anchor)) continue;
+      if (g.probe !== undefined && !out.includes(g.probe)) continue;
       for (const f of g.forms) if (out.includes(f)) out = out.split(f).join(MASK);
     }
     return out;

@@ -1,0 +1,111 @@
+// Record serialisation for the read loop. Most streams write records of one shape (a mapping's
+// object literal, a CSV header's columns, a SOAP row's fields), and on Node 20 JSON.stringify walks
+// every such record generically: for a 28-column row that walk is a large part of a record's cost.
+// So each stream learns its records' shape (their keys, in order) and compiles a serialiser for
+// it, which writes the keys as constants and only serialises the values. Its output is byte for
+// byte JSON.stringify's; anything it cannot prove it writes the same (another shape, a key the
+// generated code cannot read as an own property, a value JSON.stringify would drop, a toJSON on
+// the record) goes to JSON.stringify itself. fast-json-stringify works from the schema instead and
+// coerces or drops what does not match it, which a connector must not do silently.
+import type { JsonObject } from './protocol.js';
+
+/** Strings that JSON.stringify escapes (quote, backslash, control characters, any surrogate). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** Larger records are rare and gain little; their generated code would only be big. */
+const MAX_KEYS = 256;
+/** Shapes learned per stream before settling: a stream whose records keep changing shape stops learning. */
+const MAX_COMPILES = 8;
+
+/** Thrown by `value` for what JSON.stringify would drop from an object (undefined, functions, symbols). */
+const MISFIT = Symbol('misfit');
+
+function value(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : '"' + v + '"';
+    case 'number':
+      // JSON writes a finite number as its ToString; NaN and the infinities as null
+      return Number.isFinite(v) ? '' + v : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return 'null';
+      // nested values are JSON.stringify's own work (a nested toJSON sees key '' rather than its
+      // key; no JSON value has one, and Date's ignores it)
+      const s = JSON.stringify(v) as string | undefined;
+      if (s !== undefined) return s;
+      throw MISFIT;
+    }
+    default:
+      // bigint goes to JSON.stringify too, which throws its own TypeError for it
+      if (typeof v === 'bigint') return JSON.stringify(v);
+      throw MISFIT;
+  }
+}
+
+type Compiled = (o: object, value: (v: unknown) => string) => string | undefined;
+
+/** Generated code for one shape; undefined when the shape cannot be served by it. */
+function compile(keys: string[]): Compiled | undefined {
+  // o["__proto__"] reads the prototype, not an own property of that name
+  if (keys.length > MAX_KEYS || keys.includes('__proto__')) return undefined;
+  // keys reach the code only as JSON string literals, which are JS string literals: no injection
+  const lit = keys.map((k) => JSON.stringify(k));
+  const same = [`k.length === ${keys.length}`, ...lit.map((l, i) => `k[${i}] === ${l}`)].join(' && ');
+  const body = keys.length
+    ? lit.map((l, i) => `${JSON.stringify((i ? ',' : '{') + l + ':')} + value(o[${l}])`).join(' + ') + ` + '}'`
+    : `'{}'`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('o', 'value', `const k = Object.keys(o); if (!(${same}) || typeof o.toJSON === 'function') return undefined; return ${body};`) as Compiled;
+}
+
+export interface RecordJson {
+  (record: JsonObject): string;
+  /** Records written by a learned shape, by JSON.stringify, and shapes learned: for tests and profiling. */
+  stats(): { fast: number; slow: number; shapes: number };
+}
+
+/** One per stream: serialises its records exactly as JSON.stringify, faster when they share a shape. */
+export function recordJson(): RecordJson {
+  let shape: Compiled | undefined;
+  let compiles = 0;
+  let fast = 0;
+  let slow = 0;
+  let learning = true;
+
+  const viaShape = (record: JsonObject): string | undefined => {
+    try {
+      return shape!(record, value);
+    } catch (err) {
+      if (err === MISFIT) return undefined;
+      throw err;
+    }
+  };
+
+  const write = ((record: JsonObject): string => {
+    if (shape) {
+      const s = viaShape(record);
+      if (s !== undefined) {
+        fast++;
+        return s;
+      }
+    }
+    if (learning && compiles < MAX_COMPILES) {
+      compiles++;
+      shape = compile(Object.keys(record));
+      const s = shape && viaShape(record);
+      if (s !== undefined) {
+        fast++;
+        return s;
+      }
+    } else if (learning && slow > fast) {
+      // shapes keep changing: checking them costs more than it saves
+      learning = false;
+      shape = undefined;
+    }
+    slow++;
+    return JSON.stringify(record);
+  }) as RecordJson;
+  write.stats = () => ({ fast, slow, shapes: compiles });
+  return write;
+}
