@@ -52,11 +52,17 @@ function compile(keys: string[]): Compiled | undefined {
   // keys reach the code only as JSON string literals, which are JS string literals: no injection
   const lit = keys.map((k) => JSON.stringify(k));
   const same = [`k.length === ${keys.length}`, ...lit.map((l, i) => `k[${i}] === ${l}`)].join(' && ');
-  const body = keys.length
-    ? lit.map((l, i) => `${JSON.stringify((i ? ',' : '{') + l + ':')} + value(o[${l}])`).join(' + ') + ` + '}'`
-    : `'{}'`;
+  // A null cell is written with its key as one constant: record lines are joined into chunks as
+  // ropes, and every piece here is one more node to flatten when a chunk is masked and written.
+  const last = keys.length - 1;
+  const cell = (l: string, i: number): string => {
+    const pre = (i ? ',' : '{') + l + ':';
+    const post = i === last ? '}' : '';
+    return `((v = o[${l}]) === null ? ${JSON.stringify(pre + 'null' + post)} : ${JSON.stringify(pre)} + value(v)${post ? ` + '}'` : ''})`;
+  };
+  const body = keys.length ? lit.map(cell).join(' + ') : `'{}'`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('o', 'value', `const k = Object.keys(o); if (!(${same}) || typeof o.toJSON === 'function') return undefined; return ${body};`) as Compiled;
+  return new Function('o', 'value', `const k = Object.keys(o); if (!(${same}) || typeof o.toJSON === 'function') return undefined; let v; return ${body};`) as Compiled;
 }
 
 export interface RecordJson {
