@@ -89,6 +89,11 @@ export function recordJson(): RecordJson {
   };
 
   const write = ((record: JsonObject): string => {
+    // records are objects by type, not always at run time: anything else is JSON.stringify's
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      slow++;
+      return JSON.stringify(record);
+    }
     if (shape) {
       const s = viaShape(record);
       if (s !== undefined) {

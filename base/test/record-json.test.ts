@@ -64,6 +64,12 @@ describe('recordJson', () => {
     fc.assert(fc.property(shapedRecords, sameAsStringify), { numRuns: 400 });
   });
 
+  it('writes what is not an object (arrays, strings, null) exactly as JSON.stringify', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(fc.dictionary(column, fc.jsonValue()), fc.jsonValue()), { maxLength: 20 }), (records) => sameAsStringify(records as object[])), { numRuns: 200 });
+    const toJson = recordJson();
+    for (const r of [{ 0: 'a', 1: 'b' }, ['a', 'b'], 'ab', null, { 0: 'a', 1: 'b' }]) expect(toJson(r as JsonObject)).toBe(JSON.stringify(r));
+  });
+
   it('writes arbitrary JSON objects exactly as JSON.stringify', () => {
     fc.assert(fc.property(fc.array(fc.dictionary(column, fc.jsonValue()), { maxLength: 20 }), sameAsStringify), { numRuns: 200 });
   });
