@@ -30,15 +30,16 @@ function value(v: unknown): string {
       return v ? 'true' : 'false';
     case 'object': {
       if (v === null) return 'null';
-      // nested values are JSON.stringify's own work (a nested toJSON sees key '' rather than its
-      // key; no JSON value has one, and Date's ignores it)
+      // A toJSON on the cell itself would be called with key '' here instead of its own key, so
+      // such a cell (a Date, say) sends the record to JSON.stringify; deeper ones get their keys.
+      if (typeof (v as { toJSON?: unknown }).toJSON === 'function') throw MISFIT;
       const s = JSON.stringify(v) as string | undefined;
       if (s !== undefined) return s;
       throw MISFIT;
     }
     default:
-      // bigint goes to JSON.stringify too, which throws its own TypeError for it
-      if (typeof v === 'bigint') return JSON.stringify(v);
+      // undefined, functions and symbols are dropped by JSON.stringify; a bigint either throws
+      // there or has a toJSON patched onto BigInt.prototype: all of them are its to write
       throw MISFIT;
   }
 }
@@ -89,8 +90,11 @@ export function recordJson(): RecordJson {
   };
 
   const write = ((record: JsonObject): string => {
-    // records are objects by type, not always at run time: anything else is JSON.stringify's
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    // Records are plain objects by type, not always at run time: arrays, boxed primitives (written
+    // as their value) and class instances are JSON.stringify's. A getter may be read twice when a
+    // record falls back half-way; records are data, so that changes nothing in the output.
+    const proto = typeof record === 'object' && record !== null ? (Object.getPrototypeOf(record) as unknown) : undefined;
+    if (proto !== Object.prototype && proto !== null) {
       slow++;
       return JSON.stringify(record);
     }

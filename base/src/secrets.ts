@@ -63,10 +63,18 @@ export class SecretMasker {
     const raw = String(value);
     if (raw.length < MIN_SECRET_LENGTH || this.seen.has(raw)) return;
     this.seen.add(raw);
+    // a lone surrogate cannot be URL-encoded (URIError), so such a secret has no URL forms
+    const url = (() => {
+      try {
+        return encodeURIComponent(raw);
+      } catch {
+        return raw;
+      }
+    })();
     const textForms = [
       raw,
-      encodeURIComponent(raw),
-      encodeURIComponent(raw).replace(/%20/g, '+'),
+      url,
+      url.replace(/%20/g, '+'),
       JSON.stringify(raw).slice(1, -1),
       JSON.stringify(JSON.stringify(raw).slice(1, -1)).slice(1, -1),
       // as it sits in a SOAP envelope or any XML body

@@ -57,4 +57,10 @@ describe('SecretMasker.tune', () => {
     expect(masked).toBe(plain.mask(text));
     expect(masked).toMatch(/^\{"token":"\*\*\*\*","h":"Basic [A-Za-z0-9+\/=]{0,4}\*\*\*\*[A-Za-z0-9+\/=]{0,4}"\}$/);
   });
+
+  it('takes a secret with a lone surrogate (no URL form exists) and masks it', () => {
+    const m = new SecretMasker();
+    expect(() => m.add('abc\ud800def')).not.toThrow();
+    expect(m.mask('x abc\ud800def y')).toBe('x **** y');
+  });
 });

@@ -19,6 +19,9 @@ const cell = fc.oneof(
   fc.date({ noInvalidDate: true }),
   fc.constant(() => 1),
   fc.constant({ toJSON: () => undefined }),
+  fc.constant({ toJSON: (key: string) => `key=${key}` }),
+  fc.constant(Object('boxed') as object),
+  fc.constant(new Map([[1, 2]])),
   fc.constant(new Date(NaN)),
   fc.constant(Symbol('s')),
 );
@@ -93,6 +96,29 @@ describe('recordJson', () => {
     const proto = JSON.parse('{"__proto__":{"x":1},"a":2}') as JsonObject;
     expect(toJson(proto)).toBe('{"__proto__":{"x":1},"a":2}');
     expect(toJson.stats().fast).toBe(1);
+  });
+
+  it('leaves to JSON.stringify what it would write differently: a cell toJSON that reads its key, a patched BigInt, boxed and class records', () => {
+    const toJson = recordJson();
+    const keyed = { a: { toJSON: (key: string) => `key=${key}` }, b: 1 };
+    expect(toJson({ a: 'x', b: 1 })).toBe('{"a":"x","b":1}');
+    expect(toJson(keyed as unknown as JsonObject)).toBe('{"a":"key=a","b":1}');
+    const big = { a: 1n, b: 2 } as unknown as JsonObject;
+    expect(() => toJson(big)).toThrow(TypeError);
+    const patched = BigInt.prototype as unknown as { toJSON?: (key: string) => unknown };
+    try {
+      patched.toJSON = () => undefined;
+      expect(toJson(big)).toBe('{"b":2}');
+      patched.toJSON = (key: string) => `k=${key}`;
+      expect(toJson(big)).toBe('{"a":"k=a","b":2}');
+    } finally {
+      delete patched.toJSON;
+    }
+    for (const boxed of [Object('ab'), Object(5), Object(true)]) expect(toJson(boxed as JsonObject)).toBe(JSON.stringify(boxed));
+    expect(() => toJson(Object(1n) as JsonObject)).toThrow(TypeError);
+    class Row { a = 1; get b() { return 2; } }
+    expect(toJson(new Row() as unknown as JsonObject)).toBe('{"a":1}');
+    expect(toJson(Object.assign(Object.create(null) as object, { a: 'x', b: 1 }) as JsonObject)).toBe('{"a":"x","b":1}');
   });
 
   it('stops learning when every record has a shape of its own', () => {
