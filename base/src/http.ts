@@ -94,6 +94,11 @@ export class HttpClient {
     };
   }
 
+  /** The run's logger, for loops built on this client (page-loop.ts). */
+  get log(): Logger | undefined {
+    return this.opts.log;
+  }
+
   get<T = unknown>(path: string, opts: Omit<HttpRequest, 'path' | 'method'> = {}): Promise<HttpResponse<T>> {
     return this.request<T>({ ...opts, path, method: 'GET' });
   }
@@ -199,7 +204,7 @@ export class HttpClient {
       const ax = await this.client();
       // the slot is taken when the request is ready to leave: loading axios or fetching a token
       // first would otherwise eat into the spacing the service sees
-      if (hop === 0) await this.limiter.take();
+      await this.limiter.take();
       const res = await ax.request<string>({ method, url, headers, data, responseType });
       const location = REDIRECTS.has(res.status) ? res.headers.location : undefined;
       if (typeof location !== 'string' || !location) return this.readErrorBody(res, responseType);

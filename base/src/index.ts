@@ -12,6 +12,7 @@ export * from './retry.js';
 export * from './ratelimit.js';
 export * from './http.js';
 export * from './paginate.js';
+export { pageLoop, type PageLoop, type FetchedPage } from './page-loop.js';
 export * from './stream.js';
 export * from './rest.js';
 export * from './cursor.js';

@@ -1,15 +1,23 @@
-// Client-side pacing. A connector declares its vendor's limit once; the limiter spaces requests so
-// the connector rarely meets a 429. When the server reports its own budget (X-Rate-Limit-Remaining,
-// RateLimit-Remaining), that report wins: no waiting while budget remains, a wait for the reset when not.
+// Client-side pacing. A connector declares its vendor's limit once; the limiter keeps it in every
+// rolling window, as a service counting requests over any second (or minute) sees them: request n
+// leaves only once request n-N left at least one window ago (a sliding log of the last N starts).
+// A token bucket that allows a burst and then spaces requests is not enough: a burst of 4 followed
+// by one every 250 ms puts 7 requests into one second. When the server reports its own budget
+// (X-Rate-Limit-Remaining, RateLimit-Remaining), that report wins: no waiting while budget remains,
+// a wait for the reset when not.
 import { serverWaitMs, sleep } from './retry.js';
 
 export interface RateLimit { perSecond?: number; perMinute?: number }
 
+/** Requests leave a little inside the limit: the service counts arrivals, not departures. */
+const SAFETY = 1.03;
+
 export class RateLimiter {
-  private readonly intervalMs: number;
-  private readonly burst: number;
-  private tokens: number;
-  private last = Date.now();
+  /** The last `count` departures, oldest first (a ring). */
+  private readonly starts: number[] = [];
+  private next = 0;
+  private readonly count: number;
+  private readonly windowMs: number;
   private serverRemaining: number | undefined;
   private serverResetAt = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -18,11 +26,13 @@ export class RateLimiter {
     // CONKIT_PACING=off turns the declared pacing off (the benchmark measures throughput, not the
     // vendor's quota); the server's own budget headers are still obeyed.
     if (process.env.CONKIT_PACING === 'off') limit = undefined;
-    const perMs = Math.max(limit?.perSecond ? limit.perSecond / 1000 : 0, 0) || (limit?.perMinute ? limit.perMinute / 60_000 : 0);
-    this.intervalMs = perMs > 0 ? 1 / perMs : 0;
-    // allow a short burst (one second's worth, at least 1) so single calls never wait
-    this.burst = perMs > 0 ? Math.max(1, Math.floor(perMs * 1000)) : Infinity;
-    this.tokens = this.burst;
+    const perSecond = limit?.perSecond && limit.perSecond > 0 ? limit.perSecond : 0;
+    const perMinute = limit?.perMinute && limit.perMinute > 0 ? limit.perMinute : 0;
+    // a fractional limit (0.5 a second) becomes whole requests over a longer window
+    if (perSecond) [this.count, this.windowMs] = perSecond >= 1 ? [Math.floor(perSecond), 1000] : [1, 1000 / perSecond];
+    else if (perMinute) [this.count, this.windowMs] = perMinute >= 1 ? [Math.floor(perMinute), 60_000] : [1, 60_000 / perMinute];
+    else [this.count, this.windowMs] = [0, 0];
+    this.windowMs *= SAFETY;
   }
 
   /** Resolves when the next request may go out. Calls are served in order. */
@@ -33,27 +43,35 @@ export class RateLimiter {
   }
 
   private async wait(): Promise<void> {
-    const now = Date.now();
     if (this.serverRemaining !== undefined) {
+      const now = Date.now();
       if (this.serverRemaining > 0 || now >= this.serverResetAt) {
         if (this.serverRemaining > 0) this.serverRemaining--;
+        this.record(now);
         return;
       }
       await sleep(this.serverResetAt - now);
       this.serverRemaining = undefined;
+      this.record(Date.now());
       return;
     }
-    if (this.intervalMs === 0) return;
-    this.tokens = Math.min(this.burst, this.tokens + (now - this.last) / this.intervalMs);
-    this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return;
+    if (this.count === 0) return;
+    if (this.starts.length === this.count) {
+      // the oldest of the last `count` departures must be a whole window ago
+      const oldest = this.starts[this.next];
+      const waitMs = oldest + this.windowMs - Date.now();
+      if (waitMs > 0) await sleep(waitMs);
     }
-    const waitMs = (1 - this.tokens) * this.intervalMs;
-    await sleep(waitMs);
-    this.tokens = 0;
-    this.last = Date.now();
+    this.record(Date.now());
+  }
+
+  private record(at: number): void {
+    if (this.count === 0) return;
+    if (this.starts.length < this.count) this.starts.push(at);
+    else {
+      this.starts[this.next] = at;
+      this.next = (this.next + 1) % this.count;
+    }
   }
 
   /** Learns the server's own budget from a response's headers. */

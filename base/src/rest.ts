@@ -4,7 +4,7 @@ import type { JsonObject } from './protocol.js';
 import type { StreamContext, StreamDef } from './stream.js';
 import { defineStream } from './stream.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
-import { letItGo, startEarly } from './ahead.js';
+import { pageLoop } from './page-loop.js';
 import type { PageToken, Paginator } from './paginate.js';
 import { noPaging } from './paginate.js';
 
@@ -26,33 +26,27 @@ const asArray = (body: unknown): unknown[] => (Array.isArray(body) ? body : body
 
 /**
  * The raw records of every page of one request, one array per page (for streams that shape their
- * own loop). The next page is requested before this one is handed out (see ahead.ts).
+ * own loop), through the kit's one page loop (page-loop.ts): the next page is requested before this
+ * one is handed out, and a service that ignores its paging parameters cannot start an endless read.
  */
-export async function* pages(
+export function pages(
   http: HttpClient,
   request: (page: PageToken | undefined) => HttpRequest,
   paginator: Paginator,
   records: (body: unknown) => unknown[] = asArray,
   maxPages?: number,
 ): AsyncGenerator<JsonObject[]> {
-  let token = paginator.first();
-  let pending: Promise<HttpResponse<unknown>> | undefined = http.request(request(token));
-  for (let count = 1; pending; count++) {
-    const res: HttpResponse<unknown> = await pending;
-    const rows = records(res.data);
-    pending = undefined;
-    // a paginator that refuses to go on (a repeated token) fails after this page is out, not instead of it
-    let failure: { error: unknown } | undefined;
-    try {
-      token = paginator.next({ body: res.data, headers: res.headers, records: rows, token });
-      if (token !== undefined && (maxPages === undefined || count < maxPages)) pending = startEarly(http.request(request(token)));
-    } catch (error) {
-      failure = { error };
-    }
-    if (pending) await letItGo();
-    yield rows as JsonObject[];
-    if (failure) throw failure.error;
-  }
+  const first = request(paginator.first());
+  return pageLoop<JsonObject>({
+    what: `${first.method ?? 'GET'} ${first.path}`,
+    log: http.log,
+    paginator,
+    maxPages,
+    fetch: async (token) => {
+      const res: HttpResponse<unknown> = await http.request(request(token));
+      return { records: records(res.data) as JsonObject[], body: res.data, headers: res.headers };
+    },
+  });
 }
 
 /** The raw records of every page, one by one. */

@@ -4,6 +4,7 @@
 // each record is yielded exactly once, however many windows a long history takes.
 import { systemError } from './errors.js';
 import { letItGo, startEarly } from './ahead.js';
+import { fingerprint } from './page-loop.js';
 
 export interface SlidingWindowOptions<R> {
   /** Lower bound, inclusive, in cursor units (e.g. epoch seconds). */
@@ -20,26 +21,39 @@ export async function* slidingWindow<R>(opts: SlidingWindowOptions<R>): AsyncGen
   for await (const page of slidingWindowPages(opts)) yield* page;
 }
 
-/** The same, one array per page. The next page is requested before this one is handed out (ahead.ts). */
+/**
+ * The same, one array per page. The next page is requested before this one is handed out (ahead.ts).
+ * Ids are remembered for the newest cursor value seen (across pages and windows), so a record that
+ * comes back at that value, at a window's boundary or because tied records shifted between two
+ * requests, goes out once. A full page that repeats the previous one means the service ignores
+ * `page`: an error, since the records after it cannot be reached.
+ */
 export async function* slidingWindowPages<R>(opts: SlidingWindowOptions<R>): AsyncGenerator<R[]> {
   let from = opts.from;
   let page = 1;
-  let boundary = new Set<string | number>();
   let last = Number.NEGATIVE_INFINITY;
   let idsAtLast = new Set<string | number>();
+  let previous = '';
   let pending: Promise<R[]> | undefined = opts.fetch(from, page);
   while (pending) {
     const rows = await pending;
     pending = undefined;
+    const print = fingerprint(rows);
+    if (print && print === previous && rows.length >= opts.pageSize) {
+      throw systemError(`The service answered page ${page} from ${from} with the same ${rows.length} records as the page before: it ignores the page parameter, so the records after them cannot be reached.`);
+    }
+    previous = print;
     const fresh: R[] = [];
     for (const r of rows) {
       const c = opts.cursor(r);
-      if (c === from && boundary.has(opts.id(r))) continue;
-      if (c !== last) {
+      if (c === last) {
+        const id = opts.id(r);
+        if (idsAtLast.has(id)) continue;
+        idsAtLast.add(id);
+      } else if (c > last) {
         last = c;
-        idsAtLast = new Set();
+        idsAtLast = new Set([opts.id(r)]);
       }
-      idsAtLast.add(opts.id(r));
       fresh.push(r);
     }
     let stuck = false;
@@ -47,12 +61,11 @@ export async function* slidingWindowPages<R>(opts: SlidingWindowOptions<R>): Asy
       if (page < opts.maxPages) page++;
       else if (last <= from) stuck = true;
       else {
-        // the cap is reached: the next window starts at the last cursor seen, skipping the ids already out
-        boundary = idsAtLast;
+        // the cap is reached: the next window starts at the last cursor seen; the ids already out at
+        // that value are skipped when they come again
         from = last;
         page = 1;
-        last = Number.NEGATIVE_INFINITY;
-        idsAtLast = new Set();
+        previous = '';
       }
       if (!stuck) pending = startEarly(opts.fetch(from, page));
     }

@@ -239,7 +239,7 @@ describe('slidingWindow', () => {
   });
   it('refuses to loop when one cursor value holds more than a whole window', async () => {
     const { slidingWindow } = await import('../src/sliding.js');
-    const it = slidingWindow({ from: 5, pageSize: 2, maxPages: 2, cursor: () => 5, id: () => Math.random(), fetch: async () => [{}, {}] });
+    const it = slidingWindow({ from: 5, pageSize: 2, maxPages: 2, cursor: () => 5, id: () => Math.random(), fetch: async (_from, page) => [{ page, n: 1 }, { page, n: 2 }] });
     await expect((async () => { for await (const _ of it) void _; })()).rejects.toThrow(/share the cursor value 5/);
   });
 });
