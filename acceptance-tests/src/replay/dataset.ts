@@ -11,13 +11,18 @@ export interface DatasetSpec {
   /** Where the records go in the body: the bare array (default) or under this key. */
   wrap?: string;
   filters?: { param: string; field: string; op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq'; type?: 'epoch' | 'iso' | 'string' | 'number' }[];
-  sort?: { field: string; param?: string; default?: 'asc' | 'desc' };
-  paging?: { page?: string; per_page?: string; offset?: string; limit?: string; default_size?: number; max_size?: number; max_page?: number };
+  /**
+   * The order: by `field`, or by the field a `key_param` names (Wootric's sort_key) among `keys`,
+   * `field` when the request names none (the vendor's default key). Direction from `param`.
+   */
+  sort?: { field: string; param?: string; default?: 'asc' | 'desc'; key_param?: string; keys?: string[] };
+  /** `ignore: true` plays a service that ignores its paging parameters: every page is the whole answer. */
+  paging?: { page?: string; per_page?: string; offset?: string; limit?: string; default_size?: number; max_size?: number; max_page?: number; ignore?: boolean };
 }
 
 export function datasetParams(spec: DatasetSpec): Set<string> {
   const p = spec.paging ?? {};
-  return new Set([...(spec.filters ?? []).map((f) => f.param), spec.sort?.param, p.page, p.per_page, p.offset, p.limit].filter((x): x is string => !!x));
+  return new Set([...(spec.filters ?? []).map((f) => f.param), spec.sort?.param, spec.sort?.key_param, p.page, p.per_page, p.offset, p.limit].filter((x): x is string => !!x));
 }
 
 interface Loaded { rows: Record<string, unknown>[]; keys: Map<string, (number | string)[]>; orders: Map<string, number[]> }
@@ -64,12 +69,24 @@ export function prepareDataset(spec: DatasetSpec, dir: string): void {
   for (const f of spec.filters ?? []) keysOf(d, f.field, f.type);
 }
 
+/** The sort a request asks for: the key it names (when the dataset lets it name one), else the default. */
+function sortFor(spec: DatasetSpec, req: LiveRequest): NonNullable<DatasetSpec['sort']> | { error: string } | undefined {
+  const sort = spec.sort;
+  if (!sort?.key_param) return sort;
+  const key = req.query[sort.key_param];
+  if (key === undefined) return sort;
+  if (!(sort.keys ?? []).includes(key)) return { error: `${sort.key_param} must be one of ${(sort.keys ?? []).join(', ')}` };
+  return { ...sort, field: key };
+}
+
 export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest): { status: number; body: string } {
   const d = load(join(dir, spec.file));
+  const sort = sortFor(spec, req);
+  if (sort && 'error' in sort) return { status: 400, body: JSON.stringify({ error: sort.error }) };
   let order: number[];
-  if (spec.sort) order = orderOf(d, spec.sort, (spec.sort.param && req.query[spec.sort.param]) || spec.sort.default || 'asc');
+  if (sort) order = orderOf(d, sort, (sort.param && req.query[sort.param]) || sort.default || 'asc');
   else order = d.rows.map((_, i) => i);
-  const ascending = !!spec.sort && ((spec.sort.param && req.query[spec.sort.param]) || spec.sort.default || 'asc') === 'asc';
+  const ascending = !!sort && ((sort.param && req.query[sort.param]) || sort.default || 'asc') === 'asc';
   // bounds on the sort field narrow [lo, hi) by binary search; other filters scan what is left
   let lo = 0;
   let hi = order.length;
@@ -79,7 +96,7 @@ export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest):
     if (raw === undefined) continue;
     const bound = f.type === 'epoch' ? Number(raw) * 1000 : value(raw, f.type);
     const keys = keysOf(d, f.field, f.type);
-    if (!ascending || f.field !== spec.sort!.field || f.op === 'eq') {
+    if (!ascending || f.field !== sort!.field || f.op === 'eq') {
       rest.push(f);
       continue;
     }
@@ -108,6 +125,10 @@ export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest):
   }
   order = view;
   const p = spec.paging ?? {};
+  if (p.ignore) {
+    const all = order.slice(lo, Math.max(lo, hi)).map((i) => d.rows[i]);
+    return { status: 200, body: JSON.stringify(spec.wrap ? { [spec.wrap]: all } : all) };
+  }
   const size = Number((p.per_page && req.query[p.per_page]) ?? (p.limit && req.query[p.limit]) ?? p.default_size ?? 50);
   if (p.max_size && size > p.max_size) return { status: 400, body: JSON.stringify({ error: `${p.per_page ?? p.limit} must be at most ${p.max_size}` }) };
   let start = 0;

@@ -27,10 +27,22 @@ export interface ReplayServer {
   clearFaults(): void;
   /** How many faults were injected since the server started. */
   faultsFired(): number;
+  /** How many requests were refused with 429 for passing the rolling-window limit (ReplayOptions.rateLimit). */
+  rateLimited(): number;
   hits(name: string): number;
 }
 
-export interface ReplayOptions { fixtures?: string | string[]; exchanges?: Exchange[]; faults?: FaultSpec[] }
+export interface ReplayOptions {
+  fixtures?: string | string[];
+  exchanges?: Exchange[];
+  faults?: FaultSpec[];
+  /**
+   * A service that enforces its limit exactly: a request arriving when `count` requests already
+   * arrived within the last `windowMs` is answered 429 (without Retry-After), as a service counting
+   * a rolling window does. Refused requests count too.
+   */
+  rateLimit?: { count: number; windowMs: number };
+}
 
 interface ActiveFault { spec: FaultSpec; left: number; skip: number }
 
@@ -52,7 +64,24 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
   const seen: LiveRequest[] = [];
   const misses: { request: string; closest?: string; diff: string[] }[] = [];
 
+  const arrivals: number[] = [];
+  let refused = 0;
+  const overLimit = (): boolean => {
+    const limit = opts.rateLimit;
+    if (!limit) return false;
+    const now = performance.now();
+    while (arrivals.length && arrivals[0] <= now - limit.windowMs) arrivals.shift();
+    arrivals.push(now);
+    return arrivals.length > limit.count;
+  };
+
   const server = http.createServer((req, res) => {
+    if (overLimit()) {
+      refused++;
+      req.resume();
+      res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'rate limit exceeded' }));
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -161,6 +190,7 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
     addFault: (spec) => void faults.push({ spec, left: spec.times ?? 1, skip: spec.after ?? 0 }),
     clearFaults: () => void faults.splice(0),
     faultsFired: () => fired,
+    rateLimited: () => refused,
     hits: (name) => hits.get(name) ?? 0,
   };
 }
