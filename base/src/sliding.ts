@@ -15,6 +15,8 @@ export interface SlidingWindowOptions<R> {
   id: (r: R) => string | number;
   pageSize: number;
   maxPages: number;
+  /** How to name the endpoint in an error, e.g. "GET /v1/end_users (sort_key=updated_at)". */
+  what?: string;
 }
 
 export async function* slidingWindow<R>(opts: SlidingWindowOptions<R>): AsyncGenerator<R> {
@@ -26,7 +28,8 @@ export async function* slidingWindow<R>(opts: SlidingWindowOptions<R>): AsyncGen
  * Ids are remembered for the newest cursor value seen (across pages and windows), so a record that
  * comes back at that value, at a window's boundary or because tied records shifted between two
  * requests, goes out once. A full page that repeats the previous one means the service ignores
- * `page`: an error, since the records after it cannot be reached.
+ * `page`: an error, since the records after it cannot be reached; so is a record whose cursor is below
+ * the one before it (the window would slide past records not yet read).
  */
 export async function* slidingWindowPages<R>(opts: SlidingWindowOptions<R>): AsyncGenerator<R[]> {
   let from = opts.from;
@@ -40,7 +43,7 @@ export async function* slidingWindowPages<R>(opts: SlidingWindowOptions<R>): Asy
     pending = undefined;
     const print = fingerprint(rows);
     if (print && print === previous && rows.length >= opts.pageSize) {
-      throw systemError(`The service answered page ${page} from ${from} with the same ${rows.length} records as the page before: it ignores the page parameter, so the records after them cannot be reached.`);
+      throw systemError(`${opts.what ?? 'The service'} answered page ${page} from ${from} with the same ${rows.length} records as the page before: it ignores the page parameter, so the records after them cannot be reached.`);
     }
     previous = print;
     const fresh: R[] = [];
@@ -53,6 +56,9 @@ export async function* slidingWindowPages<R>(opts: SlidingWindowOptions<R>): Asy
       } else if (c > last) {
         last = c;
         idsAtLast = new Set([opts.id(r)]);
+      } else {
+        // sliding on records out of order would skip the ones below the new lower bound
+        throw systemError(`${opts.what ?? 'The service'} answered records out of cursor order (${c} after ${last}); stopping rather than skip records.`);
       }
       fresh.push(r);
     }

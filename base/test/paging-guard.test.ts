@@ -109,6 +109,14 @@ describe('slidingWindow guards', () => {
     expect(out).toEqual([0, 1, 2]);
   });
 
+  it('refuses records out of cursor order (a service that did not sort as asked) instead of sliding past unread ones', async () => {
+    const rows = [{ id: 1, at: 5 }, { id: 2, at: 9 }, { id: 3, at: 7 }];
+    const read = async () => {
+      for await (const _ of slidingWindow({ from: 0, pageSize: 3, maxPages: 5, what: 'GET /v1/end_users (sort_key=updated_at)', cursor: (r) => r.at, id: (r) => r.id, fetch: async (_f, page) => (page === 1 ? rows : []) })) void _;
+    };
+    await expect(read()).rejects.toThrow(/^GET \/v1\/end_users \(sort_key=updated_at\) answered records out of cursor order \(7 after 9\)/);
+  });
+
   it('sends each record once when tied records change places between requests', async () => {
     // 40 records, 8 per cursor second; each request shuffles the order inside a second, as a service
     // sorting only by the cursor may; windows of 2 pages of 5 slide often over the ties

@@ -25,6 +25,11 @@ export interface FaultSpec {
   match?: string;
   /** Skip this many matching requests before the fault starts (default 0). */
   after?: number;
+  /**
+   * Fire on one matching request in every N (the Nth, 2Nth, ... after `after`) instead of on
+   * consecutive ones, until `times` is used up: a steady share of failing responses.
+   */
+  every?: number;
 }
 
 export interface ExchangeRequest {

@@ -44,7 +44,7 @@ export interface ReplayOptions {
   rateLimit?: { count: number; windowMs: number };
 }
 
-interface ActiveFault { spec: FaultSpec; left: number; skip: number }
+interface ActiveFault { spec: FaultSpec; left: number; skip: number; seen: number }
 
 export async function startReplayServer(opts: ReplayOptions = {}): Promise<ReplayServer> {
   const dirs = opts.fixtures === undefined ? [] : Array.isArray(opts.fixtures) ? opts.fixtures : [opts.fixtures];
@@ -58,7 +58,8 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
   }
   const hits = new Map<string, number>();
   const handlers: Handler[] = [];
-  const faults: ActiveFault[] = (opts.faults ?? []).map((spec) => ({ spec, left: spec.times ?? 1, skip: spec.after ?? 0 }));
+  const active = (spec: FaultSpec): ActiveFault => ({ spec, left: spec.times ?? 1, skip: spec.after ?? 0, seen: 0 });
+  const faults: ActiveFault[] = (opts.faults ?? []).map(active);
   const exchangeFaults = new Map<string, ActiveFault>();
   let fired = 0;
   const seen: LiveRequest[] = [];
@@ -124,7 +125,7 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
         headers = { 'content-type': body.contentType, ...(match.response.headers ?? {}) };
         text = body.text;
       }
-      if (match.fault && !exchangeFaults.has(name)) exchangeFaults.set(name, { spec: match.fault, left: match.fault.times ?? 1, skip: match.fault.after ?? 0 });
+      if (match.fault && !exchangeFaults.has(name)) exchangeFaults.set(name, active(match.fault));
     }
     const fault = pickFault(name);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
@@ -151,9 +152,18 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
 
   function pickFault(name: string): FaultSpec | undefined {
     const candidates = [exchangeFaults.get(name), ...faults.filter((f) => !f.spec.match || new RegExp(f.spec.match).test(name))];
+    // faults that fire on every Nth request count every matching request, whichever fault fires
+    const due = new Set<ActiveFault>();
+    for (const f of candidates) {
+      if (!f?.spec.every || f.left <= 0) continue;
+      if (f.skip > 0) f.skip--;
+      else if (++f.seen % f.spec.every === 0) due.add(f);
+    }
     for (const f of candidates) {
       if (!f || f.left <= 0) continue;
-      if (f.skip > 0) {
+      if (f.spec.every) {
+        if (!due.has(f)) continue;
+      } else if (f.skip > 0) {
         f.skip--;
         continue;
       }
@@ -187,7 +197,7 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
     requests: () => seen,
     addExchange: (ex) => void exchanges.push(ex),
     addHandler: (h) => void handlers.push(h),
-    addFault: (spec) => void faults.push({ spec, left: spec.times ?? 1, skip: spec.after ?? 0 }),
+    addFault: (spec) => void faults.push(active(spec)),
     clearFaults: () => void faults.splice(0),
     faultsFired: () => fired,
     rateLimited: () => refused,

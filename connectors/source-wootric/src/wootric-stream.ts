@@ -1,6 +1,9 @@
-// The shape every Wootric table shares: a bare JSON array per page, page 1..30 of at most 50
-// records, filtered by epoch seconds and sorted ascending, read past the 1,500-record cap by sliding
-// the lower bound (the kit's slidingWindow). Timestamps leave as ISO-8601 UTC.
+// The shape every Wootric table shares (WIRE.md): a bare JSON array per page, page 1..30 of at most
+// 50 records, filtered by epoch seconds, sorted ascending by the filtered field because the request
+// says so (sort_key and sort_order are always sent: end_users' default sort_key is the email), and
+// read past the 1,500-record cap by sliding the lower bound (the kit's slidingWindow). A page whose
+// cursor goes backwards is refused: sliding on an unsorted page would skip records. Timestamps
+// leave as ISO-8601 UTC.
 import type { JsonObject, JsonSchema, StreamDef } from '@conkit/base';
 import { defineStream, epochSeconds, oneYearAgo, parseTimestamp, slidingWindowPages, toIsoUtc } from '@conkit/base';
 import type { Config } from './client.js';
@@ -37,9 +40,10 @@ export function wootricStream(t: WootricTable): StreamDef<Config> {
         id: (r) => r.id as number,
         fetch: async (from, page) => {
           // [gt] is exclusive; from - 1 makes the lower bound inclusive, so ties at a second are not lost
-          const params = { [`${t.filter}[gt]`]: from - 1, [`${t.filter}[lt]`]: until, sort_order: 'asc', page, per_page: PER_PAGE };
+          const params = { [`${t.filter}[gt]`]: from - 1, [`${t.filter}[lt]`]: until, sort_key: cursorField, sort_order: 'asc', page, per_page: PER_PAGE };
           return (await ctx.http.get<JsonObject[]>(t.path, { params })).data ?? [];
         },
+        what: `GET ${t.path} (sort_key=${cursorField}, sort_order=asc)`,
       });
       for await (const page of pages) {
         // in place: the page's objects are this read's own (fresh from JSON.parse), and a copy per record

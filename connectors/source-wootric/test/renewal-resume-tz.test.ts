@@ -75,16 +75,13 @@ describe('source-wootric', () => {
     expect(lt.every((s) => Math.abs(s - Date.now() / 1000) < 120)).toBe(true);
   });
 
-  it('paces itself to about 100 requests a minute when the server reports no budget', async () => {
-    server = await startReplayServer({ fixtures });
-    const at: number[] = [];
-    // empty pages without X-Rate-Limit-* headers: only the declared limit spaces the requests
-    server.addHandler((req) => (req.path.startsWith('/v1/') ? (at.push(Date.now()), { body: '[]' }) : undefined));
-    const run = await runConnector(main, ['read', '--config', config(server.url), '--catalog', catalog(['responses', 'declines', 'end_users'])]);
-    expect(run.code).toBe(0);
-    expect(at).toHaveLength(3);
-    expect(at[1] - at[0]).toBeGreaterThanOrEqual(550);
-    expect(at[2] - at[1]).toBeGreaterThanOrEqual(550);
+  it('declares the documented 100 requests a minute, which the kit keeps in every rolling minute', async () => {
+    // the rolling-window pacing itself is tested in the kit (base/test/http.test.ts) and end to end
+    // against a server enforcing 4 a second (source-ometria); a real minute is too long for this suite
+    const { httpOptions } = await import('../src/client.js');
+    const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    const opts = httpOptions({ client_id: 'c', client_secret: 's', base_url: 'http://127.0.0.1:9' }, { log: silent, secrets: new (await import('@conkit/base')).SecretMasker() });
+    expect(opts.rateLimit).toEqual({ perMinute: 100 });
   });
 
   it('emits the same UTC timestamps whatever the local time zone', async () => {
@@ -95,8 +92,10 @@ describe('source-wootric', () => {
     expect(records(tokyo, 'declines')).toEqual(records(la, 'declines'));
     expect(records(tokyo, 'end_users')).toEqual(records(la, 'end_users'));
     const first = records(tokyo, 'end_users').find((r) => r.id === 7000)!;
-    // the fixture's "2016-11-16 09:05:00 -0800" and "2016-07-31 14:20:00 -0700" (see expected_records.jsonl)
-    expect(first.created_at).toBe('2016-11-16T17:05:00.000Z');
-    expect(first.external_created_at).toBe('2016-07-31T21:20:00.000Z');
+    // the fixture's summer "2016-07-20 09:00:00 -0700" and December "2016-12-16 09:05:00 -0800";
+    // external_created_at stays the Unix timestamp Wootric sends (WIRE.md: end_users fields)
+    expect(first.created_at).toBe('2016-07-20T16:00:00.000Z');
+    expect(first.updated_at).toBe('2016-12-16T17:05:00.000Z');
+    expect(first.external_created_at).toBe(1470000000);
   });
 });
