@@ -1,6 +1,7 @@
 // Ometria's self-serve data export: files the export writes to the customer's bucket, CSV with a
-// header row or JSON lines, gzip or not, each read as a stream. A file is read once: the state is
-// the newest last-modified fully read plus the keys that share it (bounded, whatever the history).
+// header row, JSON lines or a JSON array, gzip or not, each read as a stream. A file is read once:
+// the state is the newest last-modified fully read plus the keys that share it (bounded).
+// Layout, names and format are undocumented (WIRE.md): only keys naming email events are read.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parse as csvParse } from 'csv-parse';
@@ -13,7 +14,8 @@ export function exportState(raw: JsonObject | undefined): ExportState {
   return { last_modified: typeof raw?.last_modified === 'string' ? raw.last_modified : undefined, keys: Array.isArray(raw?.keys) ? (raw.keys as string[]) : [] };
 }
 
-export const isExportFile = (key: string): boolean => /\.(csv|jsonl|ndjson|json)(\.gz)?$/i.test(key);
+/** An export file of email events: a readable format, and "email" somewhere in its key (prefix included). */
+export const isEmailEventsFile = (key: string): boolean => /email/i.test(key) && /\.(csv|jsonl|ndjson|json)(\.gz)?$/i.test(key);
 
 /** Files not read yet, oldest first. */
 export function unread(objects: S3Object[], state: ExportState): S3Object[] {
@@ -41,13 +43,17 @@ export async function* exportRows(body: Readable, key: string): AsyncGenerator<J
     return;
   }
   let batch: JsonObject[] = [];
+  let array: string[] | undefined; // a JSON array document (pretty-printed .json), parsed whole
   for await (const line of createInterface({ input: body, crlfDelay: Infinity })) {
-    if (!line.trim()) continue;
-    batch.push(JSON.parse(line) as JsonObject);
+    if (array) array.push(line);
+    else if (!line.trim()) continue;
+    else if (!batch.length && line.trimStart().startsWith('[')) array = [line];
+    else batch.push(JSON.parse(line) as JsonObject);
     if (batch.length >= LINES_PER_BATCH) {
       yield batch;
       batch = [];
     }
   }
+  if (array) yield JSON.parse(array.join('\n')) as JsonObject[];
   if (batch.length) yield batch;
 }

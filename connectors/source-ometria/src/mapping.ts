@@ -25,7 +25,7 @@ export function profile(p: JsonObject, config: Config, updatedAt: string, synced
   const props = obj(p.properties);
   const dates = obj(p.dates);
   return {
-    profile_id: str(p.id)!, phone_number: str(p.phone_number), customer_id: str(p.customer_id), customer_name: str(p.name),
+    profile_id: str(p.id)!, email: str(p.email), phone_number: str(p.phone_number), customer_id: str(p.customer_id), customer_name: str(p.name),
     last_name: str(p.lastname), first_name: str(p.firstname), gender: str(p.gender), country: str(p.country),
     marketing_optin: str(p.marketing_optin), timezone: str(p.timezone), date_of_birth: str(p.date_of_birth),
     seen: typeof p.seen === 'boolean' ? p.seen : null, lifecycle_status: str(p.lifecycle_status),
@@ -46,10 +46,10 @@ export function list(l: JsonObject, config: Config, syncedAt: string): JsonObjec
   };
 }
 
-export function memberList(c: JsonObject, listId: JsonValue, config: Config, syncedAt: string): JsonObject {
-  const id = c.id ?? listId;
-  const key = md5(config.source_id, id, c.profile_id, c.timestamp);
-  return { member_list_id: key, list_id: str(id)!, profile_id: str(c.profile_id), event_at: toIsoUtc(c.timestamp), event: str(c.event), _account_id: config.account_id ?? null, __source_id: config.source_id ?? null, __sync_key: key, __synced_at: syncedAt };
+// The list is the one asked about (the path's id): whether a change row carries its own id is undocumented.
+export function memberList(c: JsonObject, listId: string, config: Config, syncedAt: string): JsonObject {
+  const key = md5(config.source_id, listId, c.profile_id, c.timestamp);
+  return { member_list_id: key, list_id: listId, profile_id: str(c.profile_id), event_at: toIsoUtc(c.timestamp), event: str(c.event), _account_id: config.account_id ?? null, __source_id: config.source_id ?? null, __sync_key: key, __synced_at: syncedAt };
 }
 
 export function unsubscribe(u: JsonObject, config: Config, syncedAt: string): JsonObject {

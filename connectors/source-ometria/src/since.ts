@@ -7,6 +7,12 @@ export function sinceOf(ctx: StreamContext<Config>, saved: unknown): string {
   return toIsoUtc(raw) ?? oneYearAgo(ctx.startedAt).toISOString();
 }
 
+/** `YYYY-MM-DDTHH:MM:SS` in UTC, floored to the second: the unsubscribes format (WIRE.md). */
+export const utcSeconds = (ms: number): string => isoFromMs(ms).slice(0, 19);
+
+/** The `updateSince` date: the UTC day before the bound's day, so no zone reading of a bare date misses a change. */
+export const dayBefore = (iso: string): string => isoFromMs(Date.parse(iso.slice(0, 10)) - 86_400_000).slice(0, 10);
+
 let lastMs = 0;
 let lastIso = '';
 /** The time a record is read, as ISO UTC (formatted once per millisecond: this runs per record). */

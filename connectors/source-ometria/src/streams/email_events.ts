@@ -4,7 +4,7 @@ import schema from '../schemas/email_events.json' with { type: 'json' };
 import type { Config } from '../config.js';
 import { emailEvent } from '../mapping.js';
 import { now } from '../since.js';
-import { afterFile, exportRows, exportState, isExportFile, unread } from '../export-files.js';
+import { afterFile, exportRows, exportState, isEmailEventsFile, unread } from '../export-files.js';
 
 // There is no REST endpoint for email events: they come from the data export in S3, file by file.
 export default defineStream<Config>({
@@ -21,7 +21,9 @@ export default defineStream<Config>({
     const s3 = createS3Client(exp);
     let state = exportState(ctx.state);
     const objects: S3Object[] = [];
-    for await (const o of listObjects(s3, exp)) if (isExportFile(o.key)) objects.push(o);
+    const skipped: S3Object[] = [];
+    for await (const o of listObjects(s3, exp)) (isEmailEventsFile(o.key) ? objects : o.key.endsWith('/') ? [] : skipped).push(o);
+    if (skipped.length) ctx.log.warn(`email_events skipped ${skipped.length} key(s) under the export prefix that are not email-event export files (CSV, JSON lines or JSON, named for email events), e.g. '${skipped[0].key}'`);
     for (const f of unread(objects, state)) {
       for await (const rows of exportRows(openObject(s3, exp, f, { log: ctx.log }), f.key)) {
         const readAt = now();

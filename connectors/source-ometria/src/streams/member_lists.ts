@@ -1,12 +1,14 @@
-import { checkpoint, defineStream, offsetPaging, paged, type JsonObject } from '@conkit/base';
+import { checkpoint, defineStream, noPaging, offsetPaging, paged, pages, type JsonObject } from '@conkit/base';
 import schema from '../schemas/member_lists.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { PAGE } from '../client.js';
+import { ALL_LISTS, PAGE } from '../client.js';
 import { memberList } from '../mapping.js';
-import { now, sinceOf } from '../since.js';
+import { now, sinceOf, utcSeconds } from '../since.js';
 
-// Membership changes per list. State keeps one bookmark per list (bounded by the number of lists,
-// not of members), so a read that stops half way resumes each list where it was.
+// list_enter/list_exit events per list (every list, archived too). State keeps one bookmark per
+// list (bounded by the number of lists), so a read that stops half way resumes each list where it
+// was. The changes parameters are undocumented: `since` is sent and also applied here, and
+// limit/offset run through the kit's page loop, which ends a read the service does not page.
 export default defineStream<Config>({
   name: 'member_lists',
   schema,
@@ -17,15 +19,16 @@ export default defineStream<Config>({
   stateSchema: { type: 'object', properties: { lists: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } } },
   read: async function* (ctx) {
     const marks: Record<string, string> = { ...((ctx.state?.lists as Record<string, string> | undefined) ?? {}) };
-    const lists = paged(ctx.http, (offset) => ({ path: '/v2/lists', params: { limit: PAGE, offset } }), offsetPaging({ limit: PAGE }));
-    for await (const l of lists) {
+    for await (const l of paged(ctx.http, () => ALL_LISTS, noPaging())) {
       const id = String(l.id);
-      let mark = sinceOf(ctx, marks[id]);
-      const request = (offset: string | number | undefined) => ({ path: `/v2/lists/${encodeURIComponent(id)}/changes`, params: { since: sinceOf(ctx, marks[id]), limit: PAGE, offset } });
-      for await (const c of paged(ctx.http, request, offsetPaging({ limit: PAGE }))) {
-        const rec = memberList(c, l.id, ctx.config, now());
-        if (typeof rec.event_at === 'string' && rec.event_at > mark) mark = rec.event_at;
-        yield rec;
+      const from = sinceOf(ctx, marks[id]);
+      let mark = from;
+      const request = (offset: string | number | undefined) => ({ path: `/v2/lists/${encodeURIComponent(id)}/changes`, params: { since: utcSeconds(Date.parse(from)), limit: PAGE, offset } });
+      for await (const page of pages(ctx.http, request, offsetPaging({ limit: PAGE }))) {
+        const readAt = now();
+        const recs = page.map((c) => memberList(c, id, ctx.config, readAt)).filter((r) => !(typeof r.event_at === 'string' && r.event_at < from));
+        for (const r of recs) if (typeof r.event_at === 'string' && r.event_at > mark) mark = r.event_at;
+        yield recs;
       }
       marks[id] = mark;
       yield checkpoint({ lists: marks as JsonObject });

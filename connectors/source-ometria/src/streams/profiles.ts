@@ -3,10 +3,11 @@ import schema from '../schemas/profiles.json' with { type: 'json' };
 import type { Config } from '../config.js';
 import { PAGE } from '../client.js';
 import { profile } from '../mapping.js';
-import { now, sinceOf } from '../since.js';
+import { dayBefore, now, sinceOf } from '../since.js';
 
 // Profiles changed since the last run; the next run asks from this run's start, so nothing
 // changed during the read is missed (Daasity's updated_at is that update-since value).
+// `updateSince` is a date: the day before the bound's day (a wider window; rows upsert by key).
 export default defineStream<Config>({
   name: 'profiles',
   schema,
@@ -16,7 +17,7 @@ export default defineStream<Config>({
   stateSchema: { type: 'object', properties: { updated_since: { type: 'string', format: 'date-time' } } },
   read: async function* (ctx) {
     const since = sinceOf(ctx, ctx.state?.updated_since);
-    const request = (offset: string | number | undefined) => ({ path: '/v2/profiles', params: { limit: PAGE, offset, updated_since: since } });
+    const request = (offset: string | number | undefined) => ({ path: '/v2/profiles', params: { limit: PAGE, offset, updateSince: dayBefore(since) } });
     for await (const page of pages(ctx.http, request, offsetPaging({ limit: PAGE }))) {
       const readAt = now();
       yield page.map((p) => profile(p, ctx.config, since, readAt));
