@@ -1,6 +1,7 @@
 // SOAP delivers strings (or whatever the soap package made of them); tables carry the types Stitch
-// lists. Each value is typed by the stream's JSON schema. Listrak sends dates without an offset:
-// they are read as UTC.
+// lists. Each value is typed by the stream's JSON schema. Listrak sends xsd:dateTime values without an
+// offset: they are read as UTC. BounceDate/ClickDate/OpenDate/ReadDate are xsd:string on the wire,
+// format undocumented: their schemas carry no date-time format, so they go out as sent (WIRE.md).
 import type { JsonObject, JsonSchema, JsonValue } from '@conkit/base';
 import { toIsoUtc } from '@conkit/base';
 
@@ -30,7 +31,8 @@ export function coerceValue(v: unknown, p: Prop): JsonValue {
     case 'boolean':
       return typeof v === 'boolean' ? v : (XSD_BOOLEAN[String(v).trim().toLowerCase()] ?? null);
     case 'array': {
-      // <GoogleTrackingDomains><string>a</string></GoogleTrackingDomains> arrives as { string: [...] }
+      // the wire repeats the element (<GoogleTrackingDomains>a</GoogleTrackingDomains><GoogleTrackingDomains>b</...>):
+      // node-soap gives ['a', 'b'] (or 'a'); a wrapped { string: [...] } is read too
       const inner = typeof v === 'object' && !Array.isArray(v) ? Object.values(v as object)[0] : v;
       return (Array.isArray(inner) ? inner : [inner]).filter((x) => x !== undefined && x !== null).map((x) => String(x));
     }

@@ -1,8 +1,8 @@
-// Listrak's vendor facts: a SOAP client on the shipped WSDL with the WSUser header, dates sent as
-// strings without an offset (UTC), results that come back null when empty, and paged reports read
-// page by page until an empty page.
+// Listrak's vendor facts (WIRE.md): a SOAP client on the shipped WSDL with the WSUser header, login
+// fault codes that are config errors, dates sent as UTC with `Z`, Results that may be absent or empty,
+// and paged reports read page by page until an empty page (the kit's pageLoop).
 import { fileURLToPath } from 'node:url';
-import { letItGo, oneYearAgo, readByParts, startEarly, toIsoUtc, type Checkpoint, type JsonObject, type PartKey, type PartWindow, type StreamContext } from '@conkit/base';
+import { ConnectorError, configError, oneYearAgo, pageLoop, readByParts, systemError, toIsoUtc, untilEmpty, type Checkpoint, type JsonObject, type PartKey, type PartWindow, type StreamContext } from '@conkit/base';
 import { createSoapClient, xmlEscape, type SoapClient } from '@conkit/base/soap';
 import type { Config } from './config.js';
 
@@ -10,31 +10,58 @@ const NS = 'http://webservices.listrak.com/v31/';
 const WSDL = fileURLToPath(new URL('./wsdl/IntegrationService.wsdl', import.meta.url));
 const clients = new WeakMap<object, Promise<SoapClient>>();
 
+// [InvalidLogonAttempt], [LoginAttemptsExceeded], [ProhibitedIPAddress] (WIRE.md "Login faults"): never
+// retried, whatever the faultcode, since every retry is one more failed login towards a lock-out
+export const isLoginFault = (fault: string): boolean => /InvalidLogonAttempt|LoginAttemptsExceeded|ProhibitedIPAddress|logon|login|password|credential|authenticat/i.test(fault);
+const ADVICE: [RegExp, string][] = [
+  [/ProhibitedIPAddress/, "Listrak refused this machine's IP address ([ProhibitedIPAddress]): add the public IP address the sync runs from to the account's SOAP API IP allow-list (Listrak: Integrations -> Manage IP Addresses), then run it again."],
+  [/LoginAttemptsExceeded/, 'Listrak locked the API user after too many failed logins ([LoginAttemptsExceeded]): unlock it or reset its password in Listrak, fix \'username\' and \'password\', then run it again.'],
+];
+const advise = (e: unknown): unknown => {
+  if (!(e instanceof ConnectorError) || e.failureType !== 'config_error') return e;
+  const hit = ADVICE.find(([code]) => code.test(e.message));
+  return hit ? configError(hit[1], e) : e;
+};
+
 export function soapClient(config: Config, log?: StreamContext<Config>['log']): Promise<SoapClient> {
   if (!clients.has(config)) {
     clients.set(config, createSoapClient({
       wsdl: WSDL,
       endpoint: config.endpoint,
       headerXml: `<WSUser xmlns="${NS}"><UserName>${xmlEscape(config.username)}</UserName><Password>${xmlEscape(config.password)}</Password></WSUser>`,
-      isLoginFault: (f) => /login|password|credential|authenticat/i.test(f),
+      isLoginFault,
       log,
-    }));
+    }).then((c): SoapClient => ({ call: <T>(op: string, args: Record<string, unknown>) => c.call<T>(op, args).catch((e: unknown) => Promise.reject(advise(e))) })));
   }
   return clients.get(config)!;
 }
 
-export const asArray = <T>(v: T | T[] | null | undefined): T[] => (v === null || v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const asArray = <T>(v: T | T[] | null | undefined): T[] => (v === null || v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** Listrak wants dates as strings, without an offset; we send and read them as UTC. */
-export const listrakDate = (iso: string): string => iso.replace(/(\.\d+)?Z$/, '');
+/**
+ * The rows of an `<Op>Result`: none when it is absent or empty (all three forms, WIRE.md), and an
+ * error, never zero rows, when it holds something other than the row element the WSDL names.
+ */
+export function rowsOf(operation: string, item: string, result: unknown): JsonObject[] {
+  if (result === null || result === undefined || result === '') return [];
+  const keys = typeof result === 'object' ? Object.keys(result).filter((k) => k !== 'attributes' && k !== '$attributes') : [String(result).slice(0, 60)];
+  if (keys.includes(item)) return asArray((result as Record<string, JsonObject | JsonObject[] | null>)[item]).filter((r) => r !== null && typeof r === 'object');
+  if (keys.length === 0) return [];
+  throw systemError(`${operation} answered a ${operation}Result without any <${item}> element (it holds: ${keys.join(', ')}). The answer is not shaped as Listrak's v31 WSDL says, so its rows cannot be read; nothing was taken as an empty page. Report this to the connector's maintainers.`);
+}
+
+async function report(ctx: StreamContext<Config>, operation: string, item: string, args: Record<string, unknown>): Promise<JsonObject[]> {
+  return rowsOf(operation, item, await (await soapClient(ctx.config, ctx.log)).call(operation, args));
+}
+
+/** Dates go out as UTC with `Z`, seconds precision, as Stitch sends them (WIRE.md "Request date format"). */
+export const listrakDate = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z');
 
 /** Where a table's history starts (ISO): start_date, else a year before this run. */
 export const historyStart = (ctx: StreamContext<Config>): string => toIsoUtc(ctx.config.start_date ?? oneYearAgo(ctx.startedAt).toISOString())!;
 
-/** A window as Listrak's StartDate/EndDate parameters. */
-export const listrakRange = (w: PartWindow): { StartDate: string; EndDate: string } => ({ StartDate: listrakDate(w.start), EndDate: listrakDate(w.end) });
-
 type Range = { StartDate: string; EndDate: string };
+const listrakRange = (w: PartWindow): Range => ({ StartDate: listrakDate(w.start), EndDate: listrakDate(w.end) });
 
 /**
  * An incremental table read part by part (a list, a message) over the window since the last run,
@@ -47,42 +74,27 @@ export function byParts<T>(ctx: StreamContext<Config>, parts: () => AsyncIterabl
 export const listKey = (l: JsonObject): PartKey => [String(l.ListID)];
 
 /** The whole history, start_date to this run's start, or undefined when start_date is not before it. */
-export function history(ctx: StreamContext<Config>): { StartDate: string; EndDate: string } | undefined {
+export function history(ctx: StreamContext<Config>): Range | undefined {
   const w = { start: historyStart(ctx), end: ctx.startedAt.toISOString() };
   return w.start < w.end ? listrakRange(w) : undefined;
 }
 
 export async function* lists(ctx: StreamContext<Config>): AsyncGenerator<JsonObject> {
-  const c = await soapClient(ctx.config, ctx.log);
-  const res = await c.call<{ WSContactList?: JsonObject | JsonObject[] }>('GetContactListCollection', {});
-  yield* asArray(res?.WSContactList);
+  yield* await report(ctx, 'GetContactListCollection', 'WSContactList', {});
 }
 
-/** The messages of one list sent in the range. */
-export async function listMessages(ctx: StreamContext<Config>, listId: unknown, range: { StartDate: string; EndDate: string }): Promise<JsonObject[]> {
-  const c = await soapClient(ctx.config, ctx.log);
-  const res = await c.call<{ WSMessageActivity?: JsonObject | JsonObject[] }>('ReportListMessageActivity', { ListID: listId, ...range, IncludeTestMessages: false });
-  return asArray(res?.WSMessageActivity);
-}
+/** The messages of one list sent in the range, test messages included as Stitch asks (README). */
+export const listMessages = (ctx: StreamContext<Config>, listId: unknown, range: Range): Promise<JsonObject[]> =>
+  report(ctx, 'ReportListMessageActivity', 'WSMessageActivity', { ListID: listId, ...range, IncludeTestMessages: true });
 
 /** Every message of every list in the range, each with its list's ListID. */
-export async function* messages(ctx: StreamContext<Config>, range: { StartDate: string; EndDate: string }): AsyncGenerator<JsonObject> {
+export async function* messages(ctx: StreamContext<Config>, range: Range): AsyncGenerator<JsonObject> {
   for await (const list of lists(ctx)) for (const m of await listMessages(ctx, list.ListID, range)) yield { ...m, ListID: m.ListID ?? list.ListID };
 }
 
-/**
- * A paged report, one array per page, page 1, 2, ... until a page comes back empty; the next page is
- * asked for while this one goes out.
- */
+/** A paged report, Page 1, 2, ... until an empty page, through the kit's pageLoop (prefetch, repeat guard). */
 export async function* pages(ctx: StreamContext<Config>, operation: string, item: string, args: Record<string, unknown>): AsyncGenerator<JsonObject[]> {
-  const c = await soapClient(ctx.config, ctx.log);
-  const call = (page: number) => c.call<Record<string, JsonObject | JsonObject[]>>(operation, { ...args, Page: page });
-  let pending = call(1);
-  for (let page = 1; ; page++) {
-    const rows = asArray((await pending)?.[item]);
-    if (!rows.length) return;
-    pending = startEarly(call(page + 1));
-    await letItGo();
-    yield rows;
-  }
+  const what = `${operation}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+  const fetch = async (page: unknown) => ({ records: await report(ctx, operation, item, { ...args, Page: page }) });
+  for await (const rows of pageLoop({ what, log: ctx.log, paginator: untilEmpty(), fetch })) if (rows.length) yield rows;
 }

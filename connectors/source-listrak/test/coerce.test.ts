@@ -44,7 +44,9 @@ describe('coerceValue', () => {
     expect(coerceValue('not a date', date)).toBeNull();
   });
 
-  it('arrays of <string> and xsi:nil', () => {
+  it('arrays (a repeated element: node-soap gives an array, or one string), a wrapped { string } too, and xsi:nil', () => {
+    expect(coerceValue(['a', 'b'], { type: ['array', 'null'] })).toEqual(['a', 'b']);
+    expect(coerceValue('a', { type: ['array', 'null'] })).toEqual(['a']);
     expect(coerceValue({ string: ['a', 'b'] }, { type: ['array', 'null'] })).toEqual(['a', 'b']);
     expect(coerceValue({ string: 'a' }, { type: ['array', 'null'] })).toEqual(['a']);
     expect(coerceValue({ $attributes: { nil: 'true' } }, int)).toBeNull();
@@ -58,7 +60,7 @@ describe('coerce', () => {
   });
 
   it('types a list row: booleans, the tracking-domain array, and drops SOAP attributes', () => {
-    const row = coerce({ ListID: '101', EnableRSS: 'false', ShowEmailList: 'true', GoogleTrackingDomains: { string: ['shop.example.com'] }, $attributes: { x: '1' } }, lists);
+    const row = coerce({ ListID: '101', EnableRSS: 'false', ShowEmailList: 'true', GoogleTrackingDomains: ['shop.example.com'], $attributes: { x: '1' } }, lists);
     expect(row).toEqual({ ListID: 101, EnableRSS: false, ShowEmailList: true, GoogleTrackingDomains: ['shop.example.com'] });
   });
 });

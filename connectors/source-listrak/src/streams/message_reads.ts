@@ -1,4 +1,4 @@
 import schema from '../schemas/message_reads.json' with { type: 'json' };
 import { messageReport } from '../child-stream.js';
 
-export default messageReport({ name: 'message_reads', schema, operation: 'ReportRangeMessageContactRead', item: 'WSMessageContactRead', dateField: 'ReadDate' });
+export default messageReport({ name: 'message_reads', schema, operation: 'ReportRangeMessageContactRead', item: 'WSContactRead', dateField: 'ReadDate' });

@@ -13,7 +13,7 @@ export default defineStream<Config>({
   stateMode: 'manual',
   stateSchema: partWindowStateSchema,
   read: (ctx) => byParts(ctx, () => lists(ctx), listKey, async function* (l, range) {
-    for await (const page of pages(ctx, 'ReportRangeSubscribedContacts', 'WSSubscribedContact', { ListID: l.ListID, ...range })) {
+    for await (const page of pages(ctx, 'ReportRangeSubscribedContacts', 'WSContactSubscriptionInfo', { ListID: l.ListID, ...range })) {
       yield page.map((c) => coerce({ ...c, ListID: l.ListID }, schema));
     }
   }),
