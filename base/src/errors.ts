@@ -5,11 +5,14 @@ import type { FailureType } from './protocol.js';
 export class ConnectorError extends Error {
   readonly failureType: FailureType;
   readonly internal?: string;
-  constructor(message: string, opts: { failureType?: FailureType; internal?: string; cause?: unknown } = {}) {
+  /** The HTTP status the service answered, when the failure was one: callers decide on it, never on message text. */
+  readonly status?: number;
+  constructor(message: string, opts: { failureType?: FailureType; internal?: string; cause?: unknown; status?: number } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'ConnectorError';
     this.failureType = opts.failureType ?? 'system_error';
     this.internal = opts.internal;
+    this.status = opts.status;
   }
 }
 

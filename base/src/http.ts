@@ -6,7 +6,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { AxiosInstance, AxiosResponse, AxiosError, CreateAxiosDefaults } from 'axios';
 import { ConnectorError, configError, transientError, systemError } from './errors.js';
-import { backoffMs, decide, serverWaitMs, sleep } from './retry.js';
+import { UNREACHABLE_RETRIES, backoffMs, decide, isUnreachableCode, serverWaitMs, sleep, unreachableMessage, type EndpointField } from './retry.js';
 import { RateLimiter, type RateLimit } from './ratelimit.js';
 import type { Logger } from './log.js';
 
@@ -33,6 +33,8 @@ export interface HttpOptions {
   rateLimit?: RateLimit;
   auth?: HttpAuth;
   log?: Logger;
+  /** The config field holding baseURL, named in the error when the host cannot be reached (set: filled in by the kit). */
+  endpoint?: EndpointField;
 }
 
 export interface HttpRequest {
@@ -67,6 +69,8 @@ export class HttpClient {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly opts: Required<Pick<HttpOptions, 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'maxWaitMs' | 'timeoutMs'>> & HttpOptions;
+  /** Whether the service has answered anything yet: until it has, an unreachable host is a config problem. */
+  private reached = false;
 
   constructor(options: HttpOptions = {}) {
     this.opts = {
@@ -116,8 +120,10 @@ export class HttpClient {
       let res: AxiosResponse<string> | undefined;
       let problem: string;
       let serverWait: number | undefined;
+      let unreachable: string | undefined;
       try {
         res = await this.send(req);
+        this.reached = true;
         this.limiter.observe(res.headers as Record<string, unknown>);
         const decision = decide(res.status);
         if (decision.action === 'success') {
@@ -139,15 +145,21 @@ export class HttpClient {
       } catch (err) {
         if (err instanceof ConnectorError) throw err;
         problem = `${what} failed: ${describeNetworkError(err)}`;
+        const code = networkCode(err);
+        if (!this.reached && isUnreachableCode(code)) unreachable = code;
+      }
+      if (unreachable && attempt > UNREACHABLE_RETRIES) {
+        throw configError(unreachableMessage(this.urlOf(req.path), unreachable, this.opts.endpoint, attempt, this.opts.baseURL));
       }
       if (attempt > this.opts.retries) {
         throw transientError(`${problem}; gave up after ${attempt} attempts. The service may be down or rate limiting; run the sync again later.`);
       }
-      const delay = serverWait ?? backoffMs(attempt, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+      const delay = serverWait ?? backoffMs(attempt, this.opts.backoffBaseMs, unreachable ? Math.min(1000, this.opts.backoffMaxMs) : this.opts.backoffMaxMs);
       if (waited + delay > this.opts.maxWaitMs) {
         throw transientError(`${problem}; stopped retrying after waiting ${Math.round(waited / 1000)} s in total (limit ${Math.round(this.opts.maxWaitMs / 1000)} s). Run the sync again later.`);
       }
-      this.opts.log?.warn(`${problem}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${this.opts.retries + 1}${serverWait !== undefined ? ', as the server asked' : ''})`);
+      // a host that never answered gets a short probe, reported once as its own error if it fails
+      (unreachable ? this.opts.log?.info : this.opts.log?.warn)?.(`${problem}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${(unreachable ? Math.min(UNREACHABLE_RETRIES, this.opts.retries) : this.opts.retries) + 1}${serverWait !== undefined ? ', as the server asked' : ''})`);
       waited += delay;
       await sleep(delay);
     }
@@ -163,6 +175,14 @@ export class HttpClient {
   }
 
   private checkedBase = false;
+
+  private urlOf(path: string): string {
+    try {
+      return new URL(path, this.opts.baseURL).href;
+    } catch {
+      return `${this.opts.baseURL ?? ''}${path}`;
+    }
+  }
 
   /** A malformed base URL is the user's to fix; say so before any retry loop starts. */
   private checkUrl(path: string): void {
@@ -249,12 +269,13 @@ export class HttpClient {
     const reason = excerpt(res.data);
     if (res.status === 401 || res.status === 403) {
       const cred = this.opts.auth?.credential ?? 'credentials';
-      return configError(
+      return new ConnectorError(
         `The service rejected the ${cred} (HTTP ${res.status}${reason ? `: ${reason}` : ''}). Check the ${cred} in the config${res.status === 403 ? ' and the permissions of the account' : ''}.`,
+        { failureType: 'config_error', status: res.status },
       );
     }
-    if (res.status === 404) return systemError(`${what} answered HTTP 404 Not Found${reason ? `: ${reason}` : ''}. Check the base URL in the config.`);
-    return systemError(`${what} answered HTTP ${res.status}${reason ? `: ${reason}` : ''}.`);
+    if (res.status === 404) return new ConnectorError(`${what} answered HTTP 404 Not Found${reason ? `: ${reason}` : ''}. Check the base URL in the config.`, { status: 404 });
+    return new ConnectorError(`${what} answered HTTP ${res.status}${reason ? `: ${reason}` : ''}.`, { status: res.status });
   }
 
   close(): void {
@@ -306,12 +327,17 @@ function excerpt(body: unknown): string {
 
 const isAxiosError = (err: unknown): err is AxiosError => !!err && typeof err === 'object' && (err as { isAxiosError?: unknown }).isAxiosError === true;
 
+function networkCode(err: unknown): string | undefined {
+  if (!isAxiosError(err)) return (err as { code?: string } | undefined)?.code;
+  return err.code === 'ERR_BAD_RESPONSE' || !err.code ? ((err.cause as { code?: string } | undefined)?.code ?? err.code) : err.code;
+}
+
 function describeNetworkError(err: unknown): string {
   if (isAxiosError(err)) {
     const code = err.code ?? (err.cause as { code?: string } | undefined)?.code;
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return `timed out (${code})`;
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host not found (${code}); check the base URL`;
-    if (code === 'ECONNREFUSED') return 'connection refused; check the base URL and that the service is up';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host not found (${code})`;
+    if (code === 'ECONNREFUSED') return 'connection refused';
     return `${err.message}${code ? ` (${code})` : ''}`;
   }
   return err instanceof Error ? err.message : String(err);

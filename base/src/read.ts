@@ -12,7 +12,8 @@ import { recordJson } from './record-json.js';
 
 const DEFAULT_CHECKPOINT_EVERY = 10_000;
 
-export interface StreamRunResult { stream: string; records: number; ok: boolean; error?: unknown }
+/** stated: whether a STATE of this stream went out (a failed stream without one restarts from its old state). */
+export interface StreamRunResult { stream: string; records: number; ok: boolean; error?: unknown; stated: boolean }
 
 export async function readStream<C>(
   def: AnyStreamDef<C>,
@@ -92,12 +93,12 @@ export async function readStream<C>(
     if (sinceState > 0 || !stated) await emitState(currentState());
     await out.write(messages.streamStatus(name, 'COMPLETE'));
     log.info(`Stream ${name}: ${total} records`);
-    return { stream: name, records: total, ok: true };
+    return { stream: name, records: total, ok: true, stated };
   } catch (err) {
     // What was read is not lost: a sorted stream's max cursor covers every record already printed.
     if (incremental && def.sorted && !manual && sinceState > 0) await emitState(currentState());
     await out.write(messages.error(`Stream '${name}' failed: ${messageOf(err)}`, failureTypeOf(err), { stream: name, stack: stackOf(err) }));
     await out.write(messages.streamStatus(name, 'INCOMPLETE'));
-    return { stream: name, records: total, ok: false, error: err };
+    return { stream: name, records: total, ok: false, error: err, stated };
   }
 }

@@ -13,6 +13,36 @@ export function isNetworkCode(code: string | undefined): boolean {
   return !!code && NETWORK_CODES.has(code);
 }
 
+/**
+ * Codes that mean the host cannot be reached at all (nothing answers, or the name does not resolve).
+ * Before the first answer from a host they are most likely a wrong address in the config, so they
+ * are retried only briefly, then reported as a config_error naming the host and the field.
+ */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+export const isUnreachableCode = (code: string | undefined): boolean => !!code && UNREACHABLE_CODES.has(code);
+/** Retries a host that has never answered gets before its unreachable error is reported. */
+export const UNREACHABLE_RETRIES = 2;
+
+/** Where the config names the service's address, and whether the user set it (else a default was used). */
+export interface EndpointField { field: string; set?: boolean }
+
+/** The config_error for a host that never answered: what failed, the host, and the field to check. */
+export function unreachableMessage(url: string, code: string, endpoint: EndpointField | undefined, attempts: number, configuredUrl = url): string {
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    /* keep the text as given */
+  }
+  const what = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `the host name ${host} does not resolve (${code})` : `nothing answers at ${host} (${code})`;
+  const fix = !endpoint
+    ? 'Check the service address in the config and the network between here and that host.'
+    : endpoint.set === false
+      ? `'${endpoint.field}' is not set, so the default address was used: check the network, proxy or firewall between here and ${host}.`
+      : `Check '${endpoint.field}' in the config (now ${configuredUrl}).`;
+  return `Could not connect: ${what}, ${attempts} attempts. ${fix}`;
+}
+
 export function decide(status: number): Decision {
   if (status >= 200 && status < 300) return { action: 'success' };
   if (status === 401) return { action: 'refresh_auth', failureType: 'config_error' };

@@ -81,7 +81,7 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
       await out.write(messages.connectionStatus('FAILED', messageOf(config)));
       return undefined;
     }
-    const http = new HttpClient({ log, ...(source.http?.(config, { log, secrets: masker }) ?? {}) });
+    const http = httpClientFor(source, config, raw, log, masker);
     const ctx: CheckContext<C> = { config, http, log, secrets: masker, streams: streamsOf(source, config) };
     try {
       const failure = await source.check(ctx);
@@ -116,11 +116,12 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
     if (state) states.set(cs.stream.name, state);
     else states.delete(cs.stream.name);
   }
-  const http = new HttpClient({ log, ...(source.http?.(config, { log, secrets: masker }) ?? {}) });
+  const http = httpClientFor(source, config, raw, log, masker);
   const selected = new Set(catalog.streams.map((s) => s.stream.name));
   const startedAt = new Date();
   const abort = new AbortController();
   const failed: string[] = [];
+  const resumable: string[] = [];
   for (const cs of catalog.streams) {
     const def = defs.get(cs.stream.name)!;
     const state = cs.sync_mode === 'incremental' ? states.get(def.name) : undefined;
@@ -134,12 +135,35 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
     if (!result.ok) {
       if (failureTypeOf(result.error) === 'config_error') throw configErrorAfterStream(result.error, def.name);
       failed.push(def.name);
+      if (result.stated) resumable.push(def.name);
     }
   }
   if (failed.length) {
-    throw new ConnectorError(`${failed.length} of ${catalog.streams.length} streams did not complete: ${failed.join(', ')}. Their last STATE is valid; run the sync again to resume.`, { failureType: 'transient_error' });
+    const resume = resumable.length === failed.length
+      ? 'Their last STATE is valid; run the sync again to resume from it.'
+      : resumable.length
+        ? `${resumable.join(', ')} emitted a STATE to resume from; the others start again from their previous state. Run the sync again.`
+        : 'None of them emitted a STATE, so the next sync starts them again from their previous state. Run the sync again.';
+    throw new ConnectorError(`${failed.length} of ${catalog.streams.length} streams did not complete: ${failed.join(', ')}. ${resume}`, { failureType: 'transient_error' });
   }
   return http;
+}
+
+/** The run's HTTP client; it learns whether the user set the endpoint field or left the default. */
+function httpClientFor<C>(source: Source<C>, config: C, raw: unknown, log: Logger, masker: SecretMasker): HttpClient {
+  const opts = source.http?.(config, { log, secrets: masker, configured: (field) => configured(raw, field) }) ?? {};
+  const endpoint = opts.endpoint ? { ...opts.endpoint, set: configured(raw, opts.endpoint.field) } : undefined;
+  return new HttpClient({ log, ...opts, endpoint });
+}
+
+/** Whether the user's own config file sets a field (a dotted path), before any default is applied. */
+function configured(raw: unknown, field: string): boolean {
+  let node = raw;
+  for (const key of field.split('.')) {
+    if (!node || typeof node !== 'object' || !(key in node)) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node !== undefined && node !== null && node !== '';
 }
 
 /** The incoming state checked against the shape the stream writes; cursor-mode keeps only its cursor. */

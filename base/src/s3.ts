@@ -136,3 +136,5 @@ export async function readHead(conn: S3Connection, s: S3Settings, key: string, b
   for await (const c of openObject(conn, s, { key }, { gunzip: false, retries: 1, range: { end: bytes - 1 } })) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
 }
+export const S3_MAX_ATTEMPTS = 4;
+export class S3ObjectGoneError extends ConnectorError {}

@@ -9,6 +9,9 @@ import { HttpClient, type HttpOptions } from './http.js';
 import type { Logger } from './log.js';
 import type { SecretMasker } from './secrets.js';
 
+/** What a source's http() gets besides the config: configured(field) tells whether the user's file set it. */
+export interface HttpContext { log: Logger; secrets: SecretMasker; configured?: (field: string) => boolean }
+
 export interface CheckContext<C> { config: C; http: HttpClient; log: Logger; secrets: SecretMasker; streams: AnyStreamDef<C>[] }
 
 export interface SourceDef<C> {
@@ -16,7 +19,7 @@ export interface SourceDef<C> {
   version: string;
   spec: ConnectorSpecification;
   /** HTTP client settings derived from the config (base URL, auth, the vendor's rate limit). */
-  http?: (config: C, ctx: { log: Logger; secrets: SecretMasker }) => HttpOptions;
+  http?: (config: C, ctx: HttpContext) => HttpOptions;
   /** Extra config rules beyond the JSON schema; throw configError(...) naming the field. */
   validate?: (config: C) => void;
   /** Throw (or return a string) to report FAILED with that reason. */

@@ -1,7 +1,7 @@
 // Starts a connector the way an orchestrator does: as a Node process or as its image.
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 
 export const repoRoot = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -17,7 +17,8 @@ export function resolveConnector(nameOrPath: string, image: boolean): ConnectorR
   }
   const path = existsSync(nameOrPath) ? resolve(nameOrPath) : join(repoRoot, 'connectors', nameOrPath, 'dist', 'main.js');
   if (!existsSync(path)) throw new Error(`No connector '${nameOrPath}': expected ${path} (run the build first)`);
-  const name = existsSync(nameOrPath) ? nameOrPath.split('/').slice(-3)[0] : nameOrPath;
+  // connectors/<name>/dist/main.js is <name>; any other file is its own name
+  const name = !existsSync(nameOrPath) ? nameOrPath : /\/dist\/main\.m?js$/.test(path) ? basename(dirname(dirname(path))) : basename(path).replace(/\.m?js$/, '');
   return { name, command: [process.execPath, path], mounts: [] };
 }
 

@@ -1,11 +1,11 @@
 // JSON-lines destination: one file per stream under DIR, state in DIR/state.json. Records of a
-// batch are appended and fsynced before the state that covers them is renamed into place.
+// batch are appended and fsynced before the state that covers them is renamed into place. The
+// folder is made at the first commit: a run that fails before it leaves no trace.
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Destination, TableSpec } from './destination.js';
 
 export function openJsonl(dir: string): Destination {
-  mkdirSync(dir, { recursive: true });
   const stateFile = join(dir, 'state.json');
   const specs = new Map<string, TableSpec>();
   const replaced = new Set<string>();
@@ -15,6 +15,7 @@ export function openJsonl(dir: string): Destination {
       specs.set(stream, spec);
     },
     async commit(batches, newStates) {
+      mkdirSync(dir, { recursive: true });
       for (const [stream, rows] of batches) {
         const file = join(dir, `${specs.get(stream)!.table}.jsonl`);
         if (specs.get(stream)!.mode === 'overwrite' && !replaced.has(stream)) {

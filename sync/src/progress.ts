@@ -1,23 +1,30 @@
-// Progress on stderr while a sync runs (per stream: records, records/s, elapsed), at most a few
-// times a second, and the summary table at the end.
+// Progress on stderr while a sync runs: per stream, the records read so far, the rate and the time
+// since that stream's first record; a line at most every few seconds (every second on a terminal),
+// never for a stream's first record alone; and the summary table at the end.
 export interface StreamProgress { stream: string; records: number; started: number; seconds?: number; stateSaved: boolean }
 
 export class Progress {
-  private last = 0;
+  private last = Date.now();
+  private open = false;
   readonly streams = new Map<string, StreamProgress>();
-  constructor(private readonly label: string, private readonly tty = process.stderr.isTTY) {}
+  constructor(
+    private readonly label: string,
+    private readonly tty = process.stderr.isTTY,
+    private readonly everyMs = tty ? 1000 : 5000,
+  ) {}
 
   record(stream: string): void {
-    const s = this.streams.get(stream) ?? { stream, records: 0, started: Date.now(), stateSaved: false };
+    let s = this.streams.get(stream);
+    if (!s) this.streams.set(stream, (s = { stream, records: 0, started: Date.now(), stateSaved: false }));
     s.records++;
-    this.streams.set(stream, s);
     const now = Date.now();
-    if (now - this.last > (this.tty ? 250 : 5000)) {
-      this.last = now;
-      const secs = (now - s.started) / 1000;
-      const line = `[${this.label}] ${stream}: ${s.records.toLocaleString('en-US')} records, ${Math.round(s.records / Math.max(secs, 0.001)).toLocaleString('en-US')}/s, ${secs.toFixed(1)} s`;
-      process.stderr.write(this.tty ? `\r${line}\x1b[K` : `${line}\n`);
-    }
+    if (now - this.last < this.everyMs) return;
+    this.last = now;
+    const secs = (now - s.started) / 1000;
+    const rate = secs >= 1 ? `, ${Math.round(s.records / secs).toLocaleString('en-US')}/s` : '';
+    const line = `[${this.label}] ${stream}: ${s.records.toLocaleString('en-US')} records${rate}, ${secs.toFixed(1)} s`;
+    process.stderr.write(this.tty ? `\r${line}\x1b[K` : `${line}\n`);
+    this.open = this.tty;
   }
 
   saved(stream: string): void {
@@ -27,8 +34,14 @@ export class Progress {
     this.streams.set(stream, s);
   }
 
+  /** Ends a progress line still open on a terminal, before another message is written. */
+  interrupt(): void {
+    if (this.open) process.stderr.write('\r\x1b[K');
+    this.open = false;
+  }
+
   summary(): string {
-    if (this.tty) process.stderr.write('\r\x1b[K');
+    this.interrupt();
     const rows = [...this.streams.values()].map((s) => [this.label, s.stream, s.records.toLocaleString('en-US'), (s.seconds ?? (Date.now() - s.started) / 1000).toFixed(1), s.stateSaved ? 'yes' : 'no']);
     return table(['connector', 'stream', 'records', 'seconds', 'state saved'], rows);
   }

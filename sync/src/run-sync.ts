@@ -34,7 +34,7 @@ async function runToEnd(ref: ReturnType<typeof resolveConnector>, args: string[]
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   for await (const line of createInterface({ input: child.stdout })) if (line.trim()) out.push(JSON.parse(line) as AirbyteMessage);
   const code = await new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.on('close', r)));
-  if (code !== 0) throw new Error(`${args[0]} failed (exit ${code}): ${traceOf(out) ?? err.slice(-500)}`);
+  if (code !== 0) throw new Error(`${ref.name} ${args[0]}: ${traceOf(out) ?? `exited ${code}: ${err.trim().split('\n').pop() ?? ''}`}`);
   return out;
 }
 
@@ -51,7 +51,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   else {
     const msgs = await runToEnd(ref, ['discover', '--config', opts.config], opts.image, [opts.config]);
     const cat = msgs.find((m) => m.type === 'CATALOG') as { catalog: AirbyteCatalog } | undefined;
-    if (!cat) throw new Error('discover printed no CATALOG');
+    if (!cat) throw new Error(`${ref.name} discover printed no catalog`);
     configured = catalogFor(cat.catalog);
   }
   const tableOf = (stream: string): string => `${opts.prefix ?? ''}${stream}`;
@@ -79,6 +79,14 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   const pending = new Map<string, Record<string, unknown>[]>();
   const committed = new Map<string, unknown>(states.map((s) => [(s as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name, s]));
   const errors: string[] = [];
+  // a library warning repeated per request or per file is news only once
+  const said = new Set<string>();
+  const say = (line: string): void => {
+    if (said.has(line)) return;
+    said.add(line);
+    progress.interrupt();
+    process.stderr.write(`${line}\n`);
+  };
   for await (const line of createInterface({ input: child.stdout })) {
     if (!line.trim()) continue;
     const m = JSON.parse(line) as AirbyteMessage;
@@ -99,15 +107,19 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
         renameSync(`${opts.stateFile}.tmp`, opts.stateFile);
       }
     } else if (m.type === 'LOG' && (m.log.level === 'WARN' || m.log.level === 'ERROR' || m.log.level === 'FATAL')) {
-      process.stderr.write(`\n[${label}] ${m.log.level}: ${m.log.message}\n`);
+      say(`[${label}] ${m.log.level}: ${m.log.message}`);
     } else if (m.type === 'TRACE' && m.trace.type === 'ERROR') {
-      errors.push(m.trace.error!.message);
-      process.stderr.write(`\n[${label}] ERROR (${m.trace.error!.failure_type}): ${m.trace.error!.message}\n`);
+      // the connector's own words; the run's closing line repeats them, so they are not printed here
+      if (!errors.includes(m.trace.error!.message)) errors.push(m.trace.error!.message);
     }
   }
   const code = await new Promise<number | null>((r) => (child.exitCode !== null || child.signalCode !== null ? r(child.exitCode) : child.on('close', (c) => r(c))));
   const ok = code === 0 && errors.length === 0;
   const dropped = [...pending.values()].reduce((n, l) => n + l.length, 0);
-  if (!ok && dropped) process.stderr.write(`[${label}] ${dropped} records after the last STATE were not committed; the next run reads them again.\n`);
-  return { ok, progress, error: ok ? undefined : errors.join('; ') || `connector exited ${code ?? child.signalCode}: ${stderrTail.slice(-300)}` };
+  if (!ok && dropped) say(`[${label}] ${dropped} records after the last STATE were not committed; the next run reads them again.`);
+  // the run's closing TRACE sums up; a stream's own error is kept only when the summary lacks its cause
+  const last = errors[errors.length - 1];
+  const causes = errors.slice(0, -1).filter((e) => !last.includes(e.replace(/^Stream '[^']*' failed: /, '')));
+  const error = [...causes, last].filter(Boolean).join(' ') || `the connector exited ${code ?? child.signalCode}${stderrTail.trim() ? `: ${stderrTail.trim().split('\n').pop()}` : ''}`;
+  return { ok, progress, error: ok ? undefined : `${label}: ${error}` };
 }

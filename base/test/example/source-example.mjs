@@ -52,6 +52,7 @@ const source = defineSource({
   spec,
   http: (config) => ({
     baseURL: config.base_url,
+    endpoint: { field: 'base_url' },
     auth: { headers: () => ({ authorization: `Bearer ${config.api_key}` }), credential: 'API key (api_key)' },
     rateLimit: process.env.EXAMPLE_RPS ? { perSecond: Number(process.env.EXAMPLE_RPS) } : undefined,
   }),
