@@ -17,6 +17,7 @@ const passes = [
   { name: 'kit and connector tests, TZ=UTC', tz: 'UTC', args: ['base/test/units.test.ts', 'base/test/example.test.ts', 'connectors/'] },
 ];
 
+const started = Date.now();
 let passed = 0;
 let failed = 0;
 let ok = true;
@@ -42,5 +43,6 @@ for (const [i, pass] of passes.entries()) {
   failed += (res.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
   if (r.status !== 0 || !res.success) ok = false;
 }
+console.log(`wall time: ${Math.round((Date.now() - started) / 1000)} s`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(ok && failed === 0 ? 0 : 1);
