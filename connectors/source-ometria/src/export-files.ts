@@ -14,8 +14,9 @@ export function exportState(raw: JsonObject | undefined): ExportState {
   return { last_modified: typeof raw?.last_modified === 'string' ? raw.last_modified : undefined, keys: Array.isArray(raw?.keys) ? (raw.keys as string[]) : [] };
 }
 
-/** An export file of email events: a readable format, and "email" somewhere in its key (prefix included). */
-export const isEmailEventsFile = (key: string): boolean => /email/i.test(key) && /\.(csv|jsonl|ndjson|json)(\.gz)?$/i.test(key);
+/** An export file of email events: a readable format, and "email" in its key below the prefix. */
+export const isEmailEventsFile = (key: string, prefix = ''): boolean =>
+  /email/i.test(key.startsWith(prefix) ? key.slice(prefix.length) : key) && /\.(csv|jsonl|ndjson|json)(\.gz)?$/i.test(key);
 
 /** Files not read yet, oldest first. */
 export function unread(objects: S3Object[], state: ExportState): S3Object[] {

@@ -22,12 +22,14 @@ const file = (v: unknown) => {
 const catalog = (streams: string[]) => file({ streams: streams.map((name) => ({ stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' })) });
 
 describe('source-ometria', () => {
-  it('check names a bad API key, a missing bucket and refused S3 keys separately', async () => {
+  it('check names a bad API key (403 as documented, or 401), a missing bucket and refused S3 keys separately', async () => {
     env = await startEnvironment('source-ometria');
+    env.replay.addHandler((req) => (req.headers['x-ometria-auth'] === 'expired-key-2' ? { status: 401, body: '' } : undefined));
     const cfg = env.fill(base) as Record<string, any>;
     const status = async (c: unknown) => ofType(await runConnector(main, ['check', '--config', file(c)]), 'CONNECTION_STATUS')[0].connectionStatus;
     expect(await status(cfg)).toEqual({ status: 'SUCCEEDED' });
-    expect((await status({ ...cfg, api_key: 'not-the-key-1' })).message).toMatch(/^Bad API key: Ometria rejected 'api_key'/);
+    expect((await status({ ...cfg, api_key: 'not-the-key-1' })).message).toMatch(/^Bad API key: Ometria rejected 'api_key' .*HTTP 403.*Check the API key/);
+    expect((await status({ ...cfg, api_key: 'expired-key-2' })).message).toMatch(/^Bad API key: Ometria rejected 'api_key' .*HTTP 401.*Check the API key/);
     expect((await status({ ...cfg, export: { ...cfg.export, bucket: 'no-such-bucket' } })).message).toMatch(/Bucket 'no-such-bucket' was not found/);
     expect((await status({ ...cfg, export: { ...cfg.export, aws_access_key_id: 'AKIAUNKNOWN' } })).message).toMatch(/S3 rejected the access keys \(InvalidAccessKeyId\)/);
   });
@@ -46,11 +48,17 @@ describe('source-ometria', () => {
     expect(seconds).toBeGreaterThanOrEqual((requests - 4) / 4 - 0.5);
   });
 
-  it('reads each export file once: a new file is read on the next run, old ones are not', async () => {
+  it('reads each email-event export file once (a JSON array too), skipping other keys with a WARN', async () => {
     env = await startEnvironment('source-ometria');
     const cfg = file(env.fill(base));
+    await env.s3!.put('ometria-export', 'exports/email_events/orders_2024-03-01.csv', 'order_id,total\no-1,10\n');
+    await env.s3!.put('ometria-export', 'exports/email_events/email_events_2024-03-01.parquet', 'PAR1');
+    await env.s3!.put('ometria-export', 'exports/email_events/email_events_2024-03-01b.json', JSON.stringify([{ event_id: 'ev-arr-0', to_address: 'a@example.com', event_type: 'open', dt_occurred: '2024-03-01 10:00:00' }], null, 1));
     const first = await runConnector(main, ['read', '--config', cfg, '--catalog', catalog(['email_events'])]);
-    expect(ofType(first, 'RECORD')).toHaveLength(250);
+    expect(ofType(first, 'RECORD')).toHaveLength(251);
+    const warns = ofType(first, 'LOG').filter((m) => m.log.level === 'WARN' && m.log.message.startsWith('email_events')).map((m) => m.log.message);
+    // the orders file sits under the prefix but names no email events; the parquet file is not a readable format
+    expect(warns).toEqual([expect.stringMatching(/^email_events skipped 2 key\(s\) .* e\.g\. 'exports\/email_events\/(orders_2024-03-01\.csv|email_events_2024-03-01\.parquet)'/)]);
     await new Promise((r) => setTimeout(r, 1100));
     await env.s3!.put('ometria-export', 'exports/email_events/email_events_2024-03-04.jsonl', JSON.stringify({ event_id: 'ev-4-0', uuid: 's', to_address: 'new@example.com', event_type: 'open', dt_occurred: '2024-03-04 10:00:00' }) + '\n');
     const state = ofType(first, 'STATE').at(-1)!.state;

@@ -22,8 +22,8 @@ export default defineStream<Config>({
     let state = exportState(ctx.state);
     const objects: S3Object[] = [];
     const skipped: S3Object[] = [];
-    for await (const o of listObjects(s3, exp)) (isEmailEventsFile(o.key) ? objects : o.key.endsWith('/') ? [] : skipped).push(o);
-    if (skipped.length) ctx.log.warn(`email_events skipped ${skipped.length} key(s) under the export prefix that are not email-event export files (CSV, JSON lines or JSON, named for email events), e.g. '${skipped[0].key}'`);
+    for await (const o of listObjects(s3, exp)) (isEmailEventsFile(o.key, exp.prefix) ? objects : o.key.endsWith('/') ? [] : skipped).push(o);
+    if (skipped.length) ctx.log.warn(`email_events skipped ${skipped.length} key(s) under the export prefix that are not email-event export files (CSV, JSON lines or JSON with "email" in the key below the prefix), e.g. '${skipped[0].key}'`);
     for (const f of unread(objects, state)) {
       for await (const rows of exportRows(openObject(s3, exp, f, { log: ctx.log }), f.key)) {
         const readAt = now();
