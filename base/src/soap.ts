@@ -17,6 +17,11 @@ export interface SoapSettings {
   log?: Logger;
   /** Tells whether a fault means the credentials were refused (a config_error, never retried). */
   isLoginFault?: (faultString: string) => boolean;
+  /**
+   * Reads an error the service reports inside a successful response, beside the Result (Listrak's
+   * WSException): a message makes the call fail with it instead of reading as an empty result.
+   */
+  inBandError?: (response: Record<string, unknown>) => string | undefined;
 }
 
 export const xmlEscape = (v: string): string =>
@@ -46,6 +51,8 @@ export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
         try {
           const [result] = await fn.call(client, args, { timeout: s.timeoutMs ?? 120_000 });
           const body = result as Record<string, unknown> | null;
+          const inBand = body ? s.inBandError?.(body) : undefined;
+          if (inBand) throw systemError(`${describe(operation, args)} answered with an error: ${inBand}`);
           return (body?.[`${operation}Result`] ?? null) as T | null;
         } catch (e) {
           const err = e as SoapFailure;

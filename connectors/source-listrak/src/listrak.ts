@@ -23,6 +23,16 @@ const advise = (e: unknown): unknown => {
   return hit ? configError(hit[1], e) : e;
 };
 
+/** A WSException beside the Result (WIRE.md "WSException"): nil when all is well. */
+const wsException = (response: Record<string, unknown>): string | undefined => {
+  const ex = response.WSException as Record<string, unknown> | null | undefined;
+  if (!ex || typeof ex !== 'object') return undefined;
+  const nil = (ex.attributes as Record<string, unknown> | undefined)?.['xsi:nil'] ?? (ex.$attributes as Record<string, unknown> | undefined)?.['xsi:nil'];
+  if (nil === true || nil === 'true') return undefined;
+  const fields = ['SoapMethod', 'Description', 'DateTime'].filter((k) => typeof ex[k] === 'string' && ex[k]).map((k) => `${k}=${String(ex[k])}`);
+  return fields.length ? `WSException ${fields.join(', ')}` : undefined;
+};
+
 export function soapClient(config: Config, log?: StreamContext<Config>['log']): Promise<SoapClient> {
   if (!clients.has(config)) {
     clients.set(config, createSoapClient({
@@ -30,6 +40,7 @@ export function soapClient(config: Config, log?: StreamContext<Config>['log']): 
       endpoint: config.endpoint,
       headerXml: `<WSUser xmlns="${NS}"><UserName>${xmlEscape(config.username)}</UserName><Password>${xmlEscape(config.password)}</Password></WSUser>`,
       isLoginFault,
+      inBandError: wsException,
       log,
     }).then((c): SoapClient => ({ call: <T>(op: string, args: Record<string, unknown>) => c.call<T>(op, args).catch((e: unknown) => Promise.reject(advise(e))) })));
   }

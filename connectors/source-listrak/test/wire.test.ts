@@ -152,10 +152,8 @@ describe('source-listrak on the real v31 wire shapes', () => {
     ]);
   });
 
-  // KIT GAP: base/src/soap.ts call() returns only <Op>Result and drops the sibling WSException, so the
-  // connector cannot see an in-band error; this documents it and starts failing once the kit surfaces it
-  // (then drop `.fails`). README "Known limits".
-  it.fails('a non-nil WSException in ReportMessageContactSentResponse is an error, not "no sends"', async () => {
+  // the kit hands the whole response to the connector's inBandError (base/src/soap.ts)
+  it('a non-nil WSException in ReportMessageContactSentResponse is an error, not "no sends"', async () => {
     server = await startReplayServer({ fixtures });
     server.addHandler((req) => {
       const call = soapCall(req);
