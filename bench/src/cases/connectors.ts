@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startReplayServer, startS3Server, loadExchanges, soapCall, type LiveRequest, type ReplayServer } from '@conkit/acceptance-tests';
 import { interleave, measure } from '../measure.js';
 import type { Row } from '../table.js';
@@ -81,20 +81,27 @@ export async function ometriaProfiles(records: number): Promise<Row[]> {
   return httpCase('source-ometria', 'profiles', records, server, { api_key: 'bench-key-1', start_date: '2024-01-01', base_url: server.url }, 'json', (p) => p === '/v2/profiles', { map: 'ometria-profiles' });
 }
 
+/** Listrak's envelopes as the real v31 WSDL shapes them (connectors/source-listrak/fixtures/envelope.mjs). */
+interface ListrakEnvelopes {
+  envelope(op: string, rows: Record<string, unknown>[]): string;
+  listRow(id: number): Record<string, unknown>;
+  messageRow(listId: number, msgId: number): Record<string, unknown>;
+}
+
 export async function listrakSends(records: number): Promise<Row[]> {
   const PER = 500;
   const pages = Math.ceil(records / PER);
-  const env = (op: string, inner: string) => `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><${op}Response xmlns="http://webservices.listrak.com/v31/"><${op}Result>${inner}</${op}Result></${op}Response></soap:Body></soap:Envelope>`;
+  const { envelope, listRow, messageRow } = (await import(pathToFileURL(join(root, 'connectors/source-listrak/fixtures/envelope.mjs')).href)) as ListrakEnvelopes;
   const server = await startReplayServer();
   server.addHandler((req) => {
     const call = soapCall(req);
     const xml = (body: string) => ({ headers: { 'content-type': 'text/xml' }, body });
-    if (call?.action === 'GetContactListCollection') return xml(env('GetContactListCollection', '<WSContactList><ListID>1</ListID></WSContactList>'));
-    if (call?.action === 'ReportListMessageActivity') return xml(env('ReportListMessageActivity', '<WSMessageActivity><MsgID>7001</MsgID><ListID>1</ListID></WSMessageActivity>'));
+    if (call?.action === 'GetContactListCollection') return xml(envelope('GetContactListCollection', [listRow(1)]));
+    if (call?.action === 'ReportListMessageActivity') return xml(envelope('ReportListMessageActivity', [messageRow(1, 7001)]));
     if (call?.action !== 'ReportMessageContactSent') return undefined;
     const page = Number(call.params.Page);
     const count = page > pages ? 0 : Math.min(PER, records - (page - 1) * PER);
-    return xml(env('ReportMessageContactSent', Array.from({ length: count }, (_, i) => `<WSMessageContactSent><EmailAddress>c${(page - 1) * PER + i}@example.com</EmailAddress><MsgID>7001</MsgID></WSMessageContactSent>`).join('')));
+    return xml(envelope('ReportMessageContactSent', Array.from({ length: count }, (_, i) => ({ EmailAddress: `c${(page - 1) * PER + i}@example.com` }))));
   });
   return httpCase('source-listrak', 'message_sends', records, server, { username: 'u', password: 'bench-password-1', start_date: '2024-01-01', endpoint: `${server.url}/v31/IntegrationService.asmx` }, 'xml', () => true,
     // the list and message lookups are replayed (same bytes, parsed) but their items are not sends
