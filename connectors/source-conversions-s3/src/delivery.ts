@@ -1,6 +1,8 @@
 // Which files a read takes: one per day (a name without a date is skipped; of two files for one day
-// the later by last-modified wins), nothing already read, and a state that stays small: the keys
-// read in the last LATE_DAYS days, so a file that arrives late for an earlier day is read once.
+// the later by last-modified wins, and on equal last-modified the key that sorts last in S3's
+// order, UTF-8 binary, whatever order the listing came in), nothing already read, and a state that
+// stays small: the keys read in the last LATE_DAYS days, so a file that arrives late for an earlier
+// day is read once.
 import type { JsonObject, Logger } from '@conkit/base';
 import type { S3Object } from '@conkit/base/s3';
 import { dateOfKey } from './rules.js';
@@ -17,6 +19,9 @@ export function parseState(raw: JsonObject | undefined): DeliveryState {
 
 export interface DatedFile extends S3Object { date: string }
 
+/** Binary order of keys (UTF-16 code units: S3's UTF-8 byte order outside astral characters), not locale collation. */
+export const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function chooseFiles(objects: S3Object[], state: DeliveryState, startDate: string | undefined, log: Logger): DatedFile[] {
   const byDate = new Map<string, DatedFile[]>();
   for (const o of objects) {
@@ -30,16 +35,16 @@ export function chooseFiles(objects: S3Object[], state: DeliveryState, startDate
   }
   const chosen: DatedFile[] = [];
   for (const [date, files] of byDate) {
-    files.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || a.key.localeCompare(b.key));
+    files.sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime() || byKey(a.key, b.key));
     const winner = files[files.length - 1];
     if (files.length > 1) {
-      log.warn(`${files.length} files for ${date}: ${files.map((f) => `${f.key} (${f.lastModified.toISOString()})`).join(', ')}; reading ${winner.key}, the later by last-modified`);
+      log.warn(`${files.length} files for ${date}: ${files.map((f) => `${f.key} (${f.lastModified.toISOString()})`).join(', ')}; reading ${winner.key}, the later by last-modified${files[files.length - 2].lastModified.getTime() === winner.lastModified.getTime() ? ' (a tie: the key that sorts last)' : ''}`);
     }
     if (state.last_complete_date && date <= state.last_complete_date) continue;
     if (state.files[winner.key] === winner.lastModified.toISOString()) continue;
     chosen.push(winner);
   }
-  return chosen.sort((a, b) => a.date.localeCompare(b.date) || a.key.localeCompare(b.key));
+  return chosen.sort((a, b) => byKey(a.date, b.date) || byKey(a.key, b.key));
 }
 
 /** Moves the complete-date line forward and forgets keys older than it. */

@@ -9,8 +9,16 @@ import { csvRows, formatOf, jsonRows } from './readers.js';
 
 const MAX_REPORTED = 20;
 
-/** The file's valid rows as records, a batch at a time. */
+/** The file's valid rows as records, a batch at a time. The body is closed however the read ends. */
 export async function* fileRecords(body: Readable, key: string, date: string, config: Config, log: Logger): AsyncGenerator<JsonObject[]> {
+  try {
+    yield* rowsOf(body, key, date, config, log);
+  } finally {
+    body.destroy();
+  }
+}
+
+async function* rowsOf(body: Readable, key: string, date: string, config: Config, log: Logger): AsyncGenerator<JsonObject[]> {
   const format = formatOf(key, config.format)!;
   const batches = format === 'csv' ? csvRows(body, config.columns, config.csv_delimiter) : jsonRows(body);
   let read = 0;

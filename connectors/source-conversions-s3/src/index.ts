@@ -8,14 +8,15 @@ export default defineSource<Config>({
   name: 'source-conversions-s3',
   version: '0.1.0',
   spec,
-  // lists the bucket and reads the first bytes of the newest file
+  // lists the bucket and reads the first bytes of the newest file (an empty one whole, without a
+  // Range: any byte range of an empty object is unsatisfiable, 416 InvalidRange on S3)
   check: async ({ config }) => {
     const s3 = createS3Client(config);
     try {
       let newest: S3Object | undefined;
       for await (const o of listObjects(s3, config)) if (!newest || o.lastModified > newest.lastModified) newest = o;
       if (!newest) return `Bucket '${config.bucket}' has no files under '${config.prefix ?? ''}'. Check 'prefix'.`;
-      await readHead(s3, config, newest.key, 512);
+      await readHead(s3, config, newest, 512);
     } catch (e) {
       throw s3Error(e, config, 'list and read the bucket');
     } finally {

@@ -13,13 +13,25 @@ export function isRealDate(s: string): boolean {
   return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
 }
 
-/** The day a file is for, from its name (…2020-09-22…, …2020_09_22…, …20200922…), if any. */
+// A date anywhere in the base name, not inside a longer run of digits: 2020-09-22 / 2020_09_22
+// (one separator, used twice), or 20200922.
+const SEPARATED = /(?<!\d)(\d{4})([-_])(\d{2})\2(\d{2})(?!\d)/g;
+const COMPACT = /(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/g;
+
+/**
+ * The day a file is for, from its base name: the first real date written YYYY-MM-DD (or
+ * YYYY_MM_DD) anywhere in it, else the first real YYYYMMDD. Botify asks only that the name
+ * "contain the date" (WIRE.md, BOT), so `export_1600771200_2020-09-22.csv` is 2020-09-22.
+ */
 export function dateOfKey(key: string): string | undefined {
   const name = key.split('/').pop() ?? key;
-  const m = /(\d{4})[-_]?(\d{2})[-_]?(\d{2})/.exec(name);
-  if (!m) return undefined;
-  const date = `${m[1]}-${m[2]}-${m[3]}`;
-  return isRealDate(date) ? date : undefined;
+  for (const re of [SEPARATED, COMPACT]) {
+    for (const m of name.matchAll(re)) {
+      const date = re === SEPARATED ? `${m[1]}-${m[3]}-${m[4]}` : `${m[1]}-${m[2]}-${m[3]}`;
+      if (isRealDate(date)) return date;
+    }
+  }
+  return undefined;
 }
 
 const text = (v: unknown, d: string | undefined): string | null => (v === undefined || v === null || v === '' ? d ?? null : String(v));

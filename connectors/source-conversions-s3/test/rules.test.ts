@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { checkRow, dateOfKey } from '../src/rules.js';
+import { chooseFiles } from '../src/delivery.js';
 import { csvRows, detectDelimiter, jsonRows } from '../src/readers.js';
 
 const cfg = { default_protocol: 'https' as const, defaults: { channel: 'organic' } };
@@ -18,6 +19,27 @@ describe('delivery rules', () => {
     expect(dateOfKey('x/conv-20200922.csv')).toBe('2020-09-22');
     expect(dateOfKey('x/README.txt')).toBeUndefined();
     expect(dateOfKey('x/conv-2020-02-30.csv')).toBeUndefined();
+  });
+  it('finds the date anywhere in the name, past digit runs that are not dates', () => {
+    expect(dateOfKey('x/export_1600771200_2020-09-22.csv')).toBe('2020-09-22');
+    expect(dateOfKey('x/acct-123456789-2020-09-22.csv')).toBe('2020-09-22');
+    expect(dateOfKey('x/acct-123456789-20200922.csv')).toBe('2020-09-22');
+    // the separated form first, wherever it stands
+    expect(dateOfKey('x/run-20200101-for-2020-09-22.csv')).toBe('2020-09-22');
+    expect(dateOfKey('x/conv-2020-09_22.csv')).toBeUndefined();
+    expect(dateOfKey('x/id-120200922.csv')).toBeUndefined();
+  });
+  it('of two files for one day reads the later by last-modified, and on a tie the key last in S3 (binary) order, whatever the listing order', () => {
+    const log = { debug() {}, info() {}, warn() {}, error() {} };
+    const at = (key: string, s: number) => ({ key, size: 1, lastModified: new Date(Date.UTC(2020, 8, 22, 12, 0, s)) });
+    const winner = (objs: ReturnType<typeof at>[]) => chooseFiles(objs, { files: {} }, undefined, log).map((f) => f.key);
+    const later = [at('b-2020-09-22.csv', 0), at('a-2020-09-22.csv', 1)];
+    expect(winner(later)).toEqual(['a-2020-09-22.csv']);
+    expect(winner([...later].reverse())).toEqual(['a-2020-09-22.csv']);
+    // 'B' (0x42) sorts before 'a' (0x61) in S3's order; a locale collation puts it after
+    const tie = [at('B-2020-09-22.csv', 5), at('a-2020-09-22.csv', 5)];
+    expect(winner(tie)).toEqual(['a-2020-09-22.csv']);
+    expect(winner([...tie].reverse())).toEqual(['a-2020-09-22.csv']);
   });
   it('accepts complete URLs, adds the protocol to a bare domain with a warning, rejects a bare path', () => {
     expect(reason({})).toBe('ok');

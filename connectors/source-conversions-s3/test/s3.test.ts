@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startS3Server, type S3Server } from '@conkit/acceptance-tests';
 import { runConnector, ofType, sampleRss } from '@conkit/base/testing';
@@ -25,6 +27,21 @@ const configFor = (s: S3Server, extra: Record<string, unknown> = {}) => file({ b
 const row = (d: string, path = 'x') => `https://www.example.com/${path},${d},organic,1,10\n`;
 const urls = (run: Awaited<ReturnType<typeof runConnector>>) => ofType(run, 'RECORD').map((m) => `${m.record.data.date} ${m.record.data.url}`);
 const lastState = (run: Awaited<ReturnType<typeof runConnector>>) => ofType(run, 'STATE').at(-1)!.state;
+
+/** A proxy in front of the S3 server that gives S3's documented error answer where `answer` says so. */
+async function s3As(upstream: string, answer: (req: http.IncomingMessage) => [number, string] | undefined): Promise<{ endpoint: string; close(): void }> {
+  const up = new URL(upstream);
+  const server = http.createServer((req, res) => {
+    const canned = answer(req);
+    if (canned) return void res.writeHead(canned[0], { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${canned[1]}</Code><Message>${canned[1]}</Message></Error>`);
+    req.pipe(http.request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (u) => {
+      res.writeHead(u.statusCode!, u.headers);
+      u.pipe(res);
+    }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => { server.closeAllConnections(); server.close(); } };
+}
 
 describe('source-conversions-s3 on a local S3 server', () => {
   it('reads a file that arrives late for an earlier day exactly once', async () => {
@@ -70,6 +87,43 @@ describe('source-conversions-s3 on a local S3 server', () => {
     expect((await status(configFor(s3, { bucket: 'nope' }))).message).toMatch(/Bucket 'nope' was not found/);
     expect((await status(configFor(s3, { aws_secret_access_key: 'wrong-secret-x1' }))).message).toMatch(/S3 rejected the access keys \(SignatureDoesNotMatch\)/);
     expect((await status(configFor(s3, { endpoint: 'http://127.0.0.1:9' }))).message).toMatch(/Cannot reach the S3 endpoint/);
+  });
+
+  it('check passes when the newest object is empty: it is read whole, since S3 answers any Range on it with 416 InvalidRange', async () => {
+    s3 = await startS3Server();
+    await s3.put('bkt', 'conv-2020-09-22.csv', row('2020-09-22'));
+    await new Promise((r) => setTimeout(r, 1100));
+    await s3.put('bkt', 'empty-2020-09-30.csv', '');
+    const ranges: string[] = [];
+    const proxy = await s3As(s3.endpoint, (req) => {
+      if (req.headers.range) ranges.push(req.headers.range);
+      return req.headers.range && req.url?.includes('empty-') ? [416, 'InvalidRange'] : undefined;
+    });
+    try {
+      const run = await runConnector(main, ['check', '--config', configFor(s3, { endpoint: proxy.endpoint })]);
+      expect(ofType(run, 'CONNECTION_STATUS')[0].connectionStatus).toEqual({ status: 'SUCCEEDED' });
+      expect(ranges).toEqual([]);
+    } finally {
+      proxy.close();
+    }
+  });
+
+  it('a file deleted between listing and reading (404 NoSuchKey) is skipped with a WARN, asked once, and not remembered', async () => {
+    s3 = await startS3Server();
+    await s3.put('bkt', 'conv-2020-09-21.csv', row('2020-09-21'));
+    await s3.put('bkt', 'conv-2020-09-22.csv', row('2020-09-22'));
+    let asked = 0;
+    const proxy = await s3As(s3.endpoint, (req) => (req.method === 'GET' && req.url?.includes('conv-2020-09-21') && ++asked ? [404, 'NoSuchKey'] : undefined));
+    try {
+      const run = await runConnector(main, ['read', '--config', configFor(s3, { endpoint: proxy.endpoint }), '--catalog', catalog], { env: { CONKIT_RETRY_BASE_MS: '10' } });
+      expect(run.code).toBe(0);
+      expect(urls(run)).toEqual(['2020-09-22 https://www.example.com/x']);
+      expect(run.stdout).toMatch(/conv-2020-09-21.csv: deleted after it was listed \(NoSuchKey\); skipped/);
+      expect(asked).toBe(1);
+      expect(Object.keys((lastState(run) as any).stream.stream_state.files)).toEqual(['conv-2020-09-22.csv']);
+    } finally {
+      proxy.close();
+    }
   });
 
   it('streams a 2,000,000-row file with flat memory, through SlowDown and a dropped connection', async () => {
