@@ -23,6 +23,8 @@ export function openJsonl(dir: string): Destination {
           replaced.add(stream);
         }
         if (rows.length) appendFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+        // a STATE over an empty window commits no rows: there may be no file to flush yet
+        if (!existsSync(file)) continue;
         const fd = openSync(file, 'r');
         fsyncSync(fd);
         closeSync(fd);
