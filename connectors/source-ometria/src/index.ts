@@ -2,7 +2,7 @@ import { ConnectorError, configError, defineSource } from '@conkit/base';
 import { createS3Client, listObjects, s3Error } from '@conkit/base/s3';
 import spec from './spec.json' with { type: 'json' };
 import type { Config } from './config.js';
-import { ALL_LISTS, httpOptions } from './client.js';
+import { httpOptions, listsRequest } from './client.js';
 import profiles from './streams/profiles.js';
 import lists from './streams/lists.js';
 import memberLists from './streams/member_lists.js';
@@ -17,7 +17,7 @@ export default defineSource<Config>({
   // one cheap API call, then (when the export is set) one listing of the bucket; each failure named
   check: async ({ http, config }) => {
     try {
-      await http.get(ALL_LISTS.path, { params: ALL_LISTS.params });
+      await http.request(listsRequest(0, 1));
     } catch (e) {
       if (e instanceof ConnectorError && e.failureType === 'config_error') throw configError(`Bad API key: Ometria rejected 'api_key' (${e.message})`);
       throw e;

@@ -52,21 +52,21 @@ describe('source-ometria on the wire', () => {
     expect(new Set(keys(run, 'profiles')).size).toBe(530);
   });
 
-  it('lists: mode=all and no paging parameters, from the lists stream, member_lists and check', async () => {
+  it('lists: mode=all and explicit limit/offset, from the lists stream, member_lists and check', async () => {
     env = await startEnvironment('source-ometria');
     const run = await read(env.replay.url, ['lists', 'member_lists']);
     await runConnector(main, ['check', '--config', file({ ...rest, base_url: env.replay.url })]);
     expect(run.code).toBe(0);
     expect(ofType(run, 'RECORD').filter((m) => m.record.stream === 'lists').map((m) => m.record.data.list_id)).toEqual(['101', '102', '103']);
-    expect(queries(env.replay, /^\/v2\/lists$/)).toEqual([{ mode: 'all' }, { mode: 'all' }, { mode: 'all' }]);
+    expect(queries(env.replay, /^\/v2\/lists$/)).toEqual([{ mode: 'all', limit: '250', offset: '0' }, { mode: 'all', limit: '250', offset: '0' }, { mode: 'all', limit: '1', offset: '0' }]);
   });
 
-  it('unsubscribes: since/before as YYYY-MM-DDTHH:MM:SS UTC, no paging, each row once across window edges', async () => {
+  it('unsubscribes: since/before as YYYY-MM-DDTHH:MM:SS UTC, explicit limit/offset, each row once across window edges', async () => {
     env = await startEnvironment('source-ometria');
     const run = await read(env.replay.url, ['unsubscribes']);
     expect(run.code).toBe(0);
     const q = queries(env.replay, /^\/v2\/unsubscribes$/);
-    for (const x of q) expect(Object.keys(x).sort().join()).toBe('before,since');
+    for (const x of q) expect(Object.keys(x).sort().join()).toBe('before,limit,offset,since');
     for (const x of q) expect([x.since, x.before].join()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
     const k = keys(run, 'unsubscribes');
     expect(k).toHaveLength(330); // one row sits exactly on the 2024-03-31 window edge
@@ -103,13 +103,13 @@ describe('source-ometria on the wire', () => {
       expect(keys(run, stream)).toHaveLength(count);
       expect(new Set(keys(run, stream)).size).toBe(count);
     }
-    // the one paged endpoint warns, naming it (a page longer than asked for, then a repeated page), and stops
+    // each paged endpoint that got more rows than asked warns, naming it (a page longer than asked
+    // for, then a repeated page), and stops after the repeat
     expect(warnings(second).filter((w) => w.includes('GET /v2/lists/1000/changes'))).toHaveLength(2);
     expect(changeQueries).toEqual(['0', '600']);
-    // lists and unsubscribes are not paged at all (none documented): no limit/offset, one request per list walk or window
-    expect(queries(server, /^\/v2\/lists$/)).toEqual([{ mode: 'all' }]);
-    expect(queries(server, /^\/v2\/unsubscribes$/).every((q) => !('limit' in q) && !('offset' in q))).toBe(true);
-    expect(warnings(first)).toEqual([]);
+    expect(warnings(first).filter((w) => w.includes('GET /v2/lists '))).toHaveLength(2);
+    expect(queries(server, /^\/v2\/lists$/).map((q) => q.offset)).toEqual(['0', '300']);
+    expect(warnings(first).filter((w) => w.includes('GET /v2/unsubscribes ')).length).toBeGreaterThanOrEqual(2);
   }, 120_000);
 
   it('a full read against a server enforcing 4 requests in any rolling second gets no 429', async () => {

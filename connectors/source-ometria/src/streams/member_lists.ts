@@ -1,7 +1,7 @@
-import { checkpoint, defineStream, noPaging, offsetPaging, paged, pages, type JsonObject } from '@conkit/base';
+import { checkpoint, defineStream, offsetPaging, paged, pages, type JsonObject } from '@conkit/base';
 import schema from '../schemas/member_lists.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { ALL_LISTS, PAGE } from '../client.js';
+import { PAGE, listsRequest } from '../client.js';
 import { memberList } from '../mapping.js';
 import { now, sinceOf, utcSeconds } from '../since.js';
 
@@ -19,7 +19,7 @@ export default defineStream<Config>({
   stateSchema: { type: 'object', properties: { lists: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } } },
   read: async function* (ctx) {
     const marks: Record<string, string> = { ...((ctx.state?.lists as Record<string, string> | undefined) ?? {}) };
-    for await (const l of paged(ctx.http, () => ALL_LISTS, noPaging())) {
+    for await (const l of paged(ctx.http, listsRequest, offsetPaging({ limit: PAGE }))) {
       const id = String(l.id);
       const from = sinceOf(ctx, marks[id]);
       let mark = from;
