@@ -66,9 +66,13 @@ export async function openDuckDb(path: string, namespace = ''): Promise<Destinat
           if (!rows.length) continue;
           const file = join(scratch, `b${batchNo++}.jsonl`);
           writeFileSync(file, rows.map((r, i) => JSON.stringify({ ...r, __seq: i })).join('\n'));
-          const colSpec = spec.columns.map((c) => `${quote(c.name)}: '${c.sqlType}'`).join(', ');
+          // dates and times are staged as text and cast with TRY_CAST: a value that is no date lands
+          // as NULL in its typed column instead of failing the whole batch
+          const typed = (c: { sqlType: string }): boolean => c.sqlType === 'DATE' || c.sqlType === 'TIMESTAMPTZ';
+          const colSpec = spec.columns.map((c) => `${quote(c.name)}: '${typed(c) ? 'VARCHAR' : c.sqlType}'`).join(', ');
           const names = spec.columns.map((c) => quote(c.name)).join(', ');
-          await db.run(`CREATE OR REPLACE TEMP TABLE _stage AS SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {${colSpec}, "__seq": 'BIGINT'})`);
+          const values = spec.columns.map((c) => (typed(c) ? `TRY_CAST(${quote(c.name)} AS ${c.sqlType}) AS ${quote(c.name)}` : quote(c.name))).join(', ');
+          await db.run(`CREATE OR REPLACE TEMP TABLE _stage AS SELECT ${values}, "__seq" FROM read_json('${file}', format = 'newline_delimited', columns = {${colSpec}, "__seq": 'BIGINT'})`);
           if (spec.mode === 'append_dedup' && spec.primaryKey.length) {
             const pk = spec.primaryKey.map(quote);
             await db.run(`DELETE FROM ${t} WHERE (${pk.join(', ')}) IN (SELECT (${pk.join(', ')}) FROM _stage)`);

@@ -13,6 +13,8 @@ export const md5 = (...parts: (JsonValue | undefined)[]): string => {
 };
 
 const str = (v: JsonValue | undefined): string | null => (v === undefined || v === null ? null : String(v));
+/** An export cell: CSV has no null, so an empty cell is one (JSON-lines files may send "" or null). */
+const cell = (v: JsonValue | undefined): string | null => (v === undefined || v === null || v === '' ? null : String(v));
 
 // Every table ends with _account_id, __source_id, __sync_key and __synced_at, written out in each
 // literal: a spread of a shared object costs a runtime copy per record.
@@ -65,10 +67,10 @@ export function unsubscribe(u: JsonObject, config: Config, syncedAt: string): Js
 export function emailEvent(e: JsonObject, config: Config, syncedAt: string): JsonObject {
   const key = md5(config.source_id, e.to_address, e.event_type, e.dt_occurred);
   return {
-    email_event_id: key, event_id: str(e.event_id), send_id: str(e.uuid), to_address: str(e.to_address), event_type: str(e.event_type),
-    event_at: toIsoUtc(e.dt_occurred), bounce_class: str(e.bounce_class), bounce_reason: str(e.reason), device_type: str(e.device_type),
-    geo_country: str(e.geo_country), geo_region: str(e.geo_region), geo_timezone: str(e.geo_timezone), target_url: str(e.target_url),
-    campaign_title: str(e.campaign_title), campaign_type: str(e.campaign_type),
+    email_event_id: key, event_id: cell(e.event_id), send_id: cell(e.uuid), to_address: cell(e.to_address), event_type: cell(e.event_type),
+    event_at: toIsoUtc(e.dt_occurred), bounce_class: cell(e.bounce_class), bounce_reason: cell(e.reason), device_type: cell(e.device_type),
+    geo_country: cell(e.geo_country), geo_region: cell(e.geo_region), geo_timezone: cell(e.geo_timezone), target_url: cell(e.target_url),
+    campaign_title: cell(e.campaign_title), campaign_type: cell(e.campaign_type),
     _account_id: config.account_id ?? null, __source_id: config.source_id ?? null, __sync_key: key, __synced_at: syncedAt,
   };
 }

@@ -32,6 +32,10 @@ describe('sync keys', () => {
     expect(e.__sync_key).toBe('cfc2d3e5ae93ab57393ac205cdfa7658');
     expect(e).toMatchObject({ send_id: 'send-9000', bounce_reason: 'x', event_at: '2024-03-01T08:00:00.000Z' });
   });
+  it('email_events: an empty export cell is null, not an empty string (CSV has no null)', () => {
+    const e = emailEvent({ to_address: 'customer0@example.com', event_type: 'open', dt_occurred: '2024-03-01 08:00:00', bounce_class: '', reason: '', target_url: '', geo_region: 'Region' }, config, at);
+    expect(e).toMatchObject({ bounce_class: null, bounce_reason: null, target_url: null, geo_region: 'Region' });
+  });
 });
 
 describe('columns', () => {
