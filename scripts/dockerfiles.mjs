@@ -19,8 +19,12 @@ ARG BASE_IMAGE=${NODE_IMAGE}
 FROM ${NODE_IMAGE} AS build
 RUN npm install -g pnpm@${PNPM}
 WORKDIR /src
+# the packages come from the lockfile alone, in a layer of their own: a change to the sources
+# reuses it, and the install after the copy only links (pnpm fetch, made for image builds)
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN pnpm fetch
 COPY . .
-RUN pnpm install --frozen-lockfile --filter "@conkit/${name}..." \\
+RUN pnpm install --offline --frozen-lockfile --filter "@conkit/${name}..." \\
  && pnpm --filter "@conkit/${name}..." build \\
  && pnpm --filter @conkit/${name} deploy --prod --legacy /out
 

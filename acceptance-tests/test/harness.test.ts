@@ -174,3 +174,12 @@ describe('secret forms', () => {
   });
 });
 
+
+describe('acceptance files', () => {
+  it('every acceptance config has its one-line test file', async () => {
+    const { existsSync } = await import('node:fs');
+    const { loadAcceptanceConfigs } = await import('../src/suite/config.js');
+    const missing = loadAcceptanceConfigs().map((c) => c.connector).filter((c) => !existsSync(fileURLToPath(new URL(`./${c}.test.ts`, import.meta.url))));
+    expect(missing, 'add acceptance-tests/test/<connector>.test.ts calling acceptanceFor(<connector>)').toEqual([]);
+  });
+});

@@ -188,7 +188,14 @@ function guardProcess(out: OutputWriter, masker: SecretMasker, log: Logger): () 
   console.log = (...a: unknown[]) => log.info(fmt(a));
   console.info = (...a: unknown[]) => log.info(fmt(a));
   console.debug = (...a: unknown[]) => log.debug(fmt(a));
-  console.warn = (...a: unknown[]) => log.warn(fmt(a));
+  // a library that warns per client or per file (the AWS SDK) is news once per run
+  const warned = new Set<string>();
+  const warnOnce = (text: string): void => {
+    if (warned.has(text)) return;
+    warned.add(text);
+    log.warn(text);
+  };
+  console.warn = (...a: unknown[]) => warnOnce(fmt(a));
   console.error = (...a: unknown[]) => log.error(fmt(a));
   const stderrWrite = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
@@ -205,7 +212,7 @@ function guardProcess(out: OutputWriter, masker: SecretMasker, log: Logger): () 
   // console.error, which would make them ERROR lines; they are warnings.
   const warningListeners = process.listeners('warning');
   process.removeAllListeners('warning');
-  const onWarning = (w: Error): void => log.warn(`${w.name}: ${w.message}`);
+  const onWarning = (w: Error): void => warnOnce(`${w.name}: ${w.message}`);
   process.on('warning', onWarning);
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);

@@ -24,7 +24,8 @@ const file = (text: string): string => {
   return f;
 };
 const run = (main: string, args: string[]): Promise<ConnectorRun> =>
-  runConnector(main, args, { timeoutMs: 30_000, env: { CONKIT_RETRY_BASE_MS: '5' } });
+  // pacing off: the fuzz is about inputs, not the vendors' quotas (pacing has its own tests)
+  runConnector(main, args, { timeoutMs: 30_000, env: { CONKIT_RETRY_BASE_MS: '5', CONKIT_PACING: 'off' } });
 
 /** The secret values of a config and the forms they take on the wire. */
 function secretForms(spec: Record<string, unknown>, config: unknown): string[] {

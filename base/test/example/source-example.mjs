@@ -58,7 +58,8 @@ const source = defineSource({
   }),
   validate: (config) => {
     // stands in for a library that warns mid-run (the AWS SDK's Node-version notice, a deprecation)
-    if (process.env.EXAMPLE_WARNING) process.emitWarning(process.env.EXAMPLE_WARNING, 'TestWarning');
+    // three times, as a library that warns once per client or per file does
+    if (process.env.EXAMPLE_WARNING) for (let i = 0; i < 3; i++) process.emitWarning(process.env.EXAMPLE_WARNING, 'TestWarning');
     if (config.base_url.endsWith('/')) throw configError("Config field 'base_url' must not end with '/'. Remove the trailing slash.");
   },
   check: async ({ http }) => {

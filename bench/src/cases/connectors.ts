@@ -73,7 +73,7 @@ export async function wootric(records: number): Promise<Row[]> {
 }
 
 export async function ometriaProfiles(records: number): Promise<Row[]> {
-  const rows = Array.from({ length: records }, (_, i) => ({ id: `p${i}`, customer_id: `c${i}`, email: `u${i}@example.com`, firstname: 'A', lastname: `B${i}`, country: 'GB', properties: { zip: 'N1', city: 'London' }, dates: { account_created: '2023-01-01T00:00:00+00:00', updated: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString() } }));
+  const rows = Array.from({ length: records }, (_, i) => ({ id: `p${i}`, customer_id: `c${i}`, email: `u${i}@example.com`, firstname: 'A', lastname: `B${i}`, country: 'GB', properties: { zip: 'N1', city: 'London' }, dates: { first_seen: '2023-01-01T00:00:00+00:00', last_seen: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString().replace('.000Z', '+00:00') } }));
   const data = file(rows);
   const fx = join(root, 'connectors/source-ometria/fixtures/http/api.yaml');
   const profiles = loadExchanges(fx).find((e) => e.name === 'profiles')!;

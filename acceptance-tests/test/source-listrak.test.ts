@@ -1,0 +1,3 @@
+import { acceptanceFor } from './acceptance-for.js';
+
+acceptanceFor('source-listrak');
