@@ -6,13 +6,20 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import yargs from 'yargs';
-import { runSync } from './run-sync.js';
+import { firstTime, runSync } from './run-sync.js';
 import { openDuckDb } from './duckdb-destination.js';
 import { openJsonl } from './jsonl-destination.js';
 import { runDemo } from './demo.js';
 import { repoRoot } from './connector-process.js';
 import { table } from './progress.js';
 import type { Destination } from './destination.js';
+
+// The runner's own process warnings (the AWS SDK's Node-version notice, from the demo's local S3)
+// are printed once each, on one line, instead of Node's multi-line default.
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (firstTime(`WARN: ${w.name}: ${w.message}`)) process.stderr.write(`warning: ${w.name}: ${w.message.split('\n')[0]}\n`);
+});
 
 // npm runs this with cwd = the repository; paths the user typed are relative to where they typed them
 const userCwd = process.env.INIT_CWD ?? process.cwd();

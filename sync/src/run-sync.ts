@@ -27,6 +27,11 @@ export interface SyncOptions {
 
 export interface SyncResult { ok: boolean; progress: Progress; error?: string }
 
+// A warning repeated per request, per file or per connector (the AWS SDK's Node-version notice
+// comes from every connector that loads the SDK) is news once per run of the runner.
+const said = new Set<string>();
+export const firstTime = (key: string): boolean => !said.has(key) && !!said.add(key);
+
 async function runToEnd(ref: ReturnType<typeof resolveConnector>, args: string[], image: string | undefined, files: string[]): Promise<AirbyteMessage[]> {
   const child = startConnector(ref, args, image, files);
   const out: AirbyteMessage[] = [];
@@ -79,11 +84,8 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   const pending = new Map<string, Record<string, unknown>[]>();
   const committed = new Map<string, unknown>(states.map((s) => [(s as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name, s]));
   const errors: string[] = [];
-  // a library warning repeated per request or per file is news only once
-  const said = new Set<string>();
-  const say = (line: string): void => {
-    if (said.has(line)) return;
-    said.add(line);
+  const say = (line: string, key = line): void => {
+    if (!firstTime(key)) return;
     progress.interrupt();
     process.stderr.write(`${line}\n`);
   };
@@ -107,7 +109,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
         renameSync(`${opts.stateFile}.tmp`, opts.stateFile);
       }
     } else if (m.type === 'LOG' && (m.log.level === 'WARN' || m.log.level === 'ERROR' || m.log.level === 'FATAL')) {
-      say(`[${label}] ${m.log.level}: ${m.log.message}`);
+      say(`[${label}] ${m.log.level}: ${m.log.message}`, `${m.log.level}: ${m.log.message}`);
     } else if (m.type === 'TRACE' && m.trace.type === 'ERROR') {
       // the connector's own words; the run's closing line repeats them, so they are not printed here
       if (!errors.includes(m.trace.error!.message)) errors.push(m.trace.error!.message);
