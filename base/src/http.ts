@@ -73,14 +73,15 @@ export class HttpClient {
   private reached = false;
 
   constructor(options: HttpOptions = {}) {
+    // defaults after the caller's options: `{ timeoutMs: undefined }` keeps the default, never removes it
     this.opts = {
+      ...options,
       retries: options.retries ?? 5,
       // CONKIT_RETRY_BASE_MS lets fault tests run the real retry path without waiting seconds.
       backoffBaseMs: options.backoffBaseMs ?? envNumber('CONKIT_RETRY_BASE_MS') ?? 1000,
       backoffMaxMs: options.backoffMaxMs ?? 60_000,
       maxWaitMs: options.maxWaitMs ?? 10 * 60_000,
       timeoutMs: options.timeoutMs ?? 60_000,
-      ...options,
     };
     this.limiter = new RateLimiter(options.rateLimit);
     this.axiosDefaults = {

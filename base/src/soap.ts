@@ -2,7 +2,7 @@
 // connector (never downloaded), an endpoint override, a custom auth header, retries on transport
 // errors, 5xx and server faults, and SOAP faults turned into errors that name the operation and its parameters.
 import { ConnectorError, configError, systemError, transientError } from './errors.js';
-import { backoffMs, isNetworkCode, sleep } from './retry.js';
+import { UNREACHABLE_RETRIES, backoffMs, isNetworkCode, isUnreachableCode, sleep, unreachableMessage, type EndpointField } from './retry.js';
 import type { Logger } from './log.js';
 
 export interface SoapSettings {
@@ -10,6 +10,8 @@ export interface SoapSettings {
   wsdl: string;
   /** Overrides the WSDL's service address. */
   endpoint?: string;
+  /** The config field holding `endpoint`, named when the host cannot be reached. */
+  endpointField?: EndpointField;
   /** A header element sent with every call, as raw XML (escape values with xmlEscape). */
   headerXml?: string;
   retries?: number;
@@ -17,6 +19,8 @@ export interface SoapSettings {
   log?: Logger;
   /** Tells whether a fault means the credentials were refused (a config_error, never retried). */
   isLoginFault?: (faultString: string) => boolean;
+  /** How the config names the credentials, for the login error, e.g. "'username' and 'password'". */
+  credentials?: string;
   /**
    * Reads an error the service reports inside a successful response, beside the Result (Listrak's
    * WSException): a message makes the call fail with it instead of reading as an empty result.
@@ -42,6 +46,9 @@ export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
   });
   if (s.headerXml) client.addSoapHeader(s.headerXml);
   const retries = s.retries ?? 5;
+  // until the service has answered once, a host that refuses or does not resolve is most likely a
+  // wrong address: a short probe, then a config_error naming the host and the field
+  let reached = false;
   const describe = (op: string, args: Record<string, unknown>): string => `${op}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
   return {
     async call<T>(operation: string, args: Record<string, unknown>): Promise<T | null> {
@@ -50,6 +57,7 @@ export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
       for (let attempt = 1; ; attempt++) {
         try {
           const [result] = await fn.call(client, args, { timeout: s.timeoutMs ?? 120_000 });
+          reached = true;
           const body = result as Record<string, unknown> | null;
           const inBand = body ? s.inBandError?.(body) : undefined;
           if (inBand) throw systemError(`${describe(operation, args)} answered with an error: ${inBand}`);
@@ -57,9 +65,17 @@ export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
         } catch (e) {
           const err = e as SoapFailure;
           const fault = err.root?.Envelope?.Body?.Fault;
+          if (fault || err.response) reached = true;
+          if (!reached && isUnreachableCode(err.code)) {
+            if (attempt > UNREACHABLE_RETRIES) throw configError(unreachableMessage(s.endpoint ?? s.wsdl, err.code!, s.endpointField, attempt));
+            const delay = backoffMs(attempt, Number(process.env.CONKIT_RETRY_BASE_MS ?? 1000), 1000);
+            s.log?.info(`${operation} could not connect (${err.code}); retrying in ${(delay / 1000).toFixed(1)} s`);
+            await sleep(delay);
+            continue;
+          }
           if (fault) {
             const text = String(fault.faultstring ?? fault.faultcode ?? 'SOAP fault');
-            if (s.isLoginFault?.(text)) throw configError(`The service refused the login (${text}). Check 'username' and 'password', and that the account has API access.`);
+            if (s.isLoginFault?.(text)) throw configError(`The service refused the login (${text}). Check ${s.credentials ?? 'the credentials in the config'}, and that the account has API access.`);
             // SOAP 1.1 soap:Server / 1.2 Receiver: the service failed to process a sound request and
             // the same request may succeed later (ASMX services answer a timeout this way); a Client
             // fault is the request's own problem and would fail the same way again

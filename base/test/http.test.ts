@@ -26,6 +26,13 @@ beforeEach(() => { hits = 0; });
 afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
 
 describe('HttpClient', () => {
+  it('keeps its defaults when an option is passed as undefined (a spread must not remove the timeout)', () => {
+    const opts = (c: HttpClient) => (c as unknown as { opts: { timeoutMs: number; retries: number } }).opts;
+    const client = new HttpClient({ baseURL: url, timeoutMs: undefined, retries: undefined });
+    expect(opts(client)).toMatchObject({ timeoutMs: 60_000, retries: 5 });
+    client.close();
+  });
+
   it('renews the token once on a 401 and carries on with the new one', async () => {
     let token = 'old-token';
     handler = (q, r) => (q.headers.authorization === 'Bearer new-token' ? r.end('{"ok":true}') : r.writeHead(401).end('expired'));

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ConnectorError, configError, oneYearAgo, pageLoop, readByParts, systemError, toIsoUtc, untilEmpty, type Checkpoint, type JsonObject, type PartKey, type PartWindow, type StreamContext } from '@conkit/base';
 import { createSoapClient, xmlEscape, type SoapClient } from '@conkit/base/soap';
 import type { Config } from './config.js';
+import spec from './spec.json' with { type: 'json' };
 
 const NS = 'http://webservices.listrak.com/v31/';
 const WSDL = fileURLToPath(new URL('./wsdl/IntegrationService.wsdl', import.meta.url));
@@ -38,8 +39,11 @@ export function soapClient(config: Config, log?: StreamContext<Config>['log']): 
     clients.set(config, createSoapClient({
       wsdl: WSDL,
       endpoint: config.endpoint,
+      // the spec's default is filled in before this: equal to it means the user set none
+      endpointField: { field: 'endpoint', set: config.endpoint !== spec.connectionSpecification.properties.endpoint.default },
       headerXml: `<WSUser xmlns="${NS}"><UserName>${xmlEscape(config.username)}</UserName><Password>${xmlEscape(config.password)}</Password></WSUser>`,
       isLoginFault,
+      credentials: "'username' and 'password'",
       inBandError: wsException,
       log,
     }).then((c): SoapClient => ({ call: <T>(op: string, args: Record<string, unknown>) => c.call<T>(op, args).catch((e: unknown) => Promise.reject(advise(e))) })));

@@ -93,3 +93,16 @@ describe('source-listrak paged reports', () => {
     expect(calls.some((c) => /^ReportRange/.test(c.action))).toBe(false);
   });
 });
+
+describe('source-listrak: an endpoint nothing answers at', () => {
+  it("check says FAILED after a short probe, naming the host and 'endpoint'", async () => {
+    const started = Date.now();
+    const run = await runConnector(main, ['check', '--config', config('http://127.0.0.1:1', PASSWORD)], { env: { CONKIT_RETRY_BASE_MS: '20' } });
+    expect(run.code).toBe(0);
+    const status = ofType(run, 'CONNECTION_STATUS')[0].connectionStatus;
+    expect(status.status).toBe('FAILED');
+    expect(status.message).toMatch(/^Could not connect: nothing answers at 127\.0\.0\.1:1 \(ECONNREFUSED\), 3 attempts\. Check 'endpoint' in the config/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run.stdout).not.toContain(PASSWORD);
+  });
+});
