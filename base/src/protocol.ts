@@ -100,9 +100,6 @@ export const messages = {
   streamStatus: (stream: string, status: StreamStatus): AirbyteMessage => ({
     type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor: { name: stream }, status } },
   }),
-  estimate: (stream: string, rowEstimate: number): AirbyteMessage => ({
-    type: 'TRACE', trace: { type: 'ESTIMATE', emitted_at: Date.now(), estimate: { name: stream, type: 'STREAM', row_estimate: rowEstimate } },
-  }),
   error: (message: string, failureType: FailureType, opts: { internal?: string; stack?: string; stream?: string } = {}): AirbyteMessage => ({
     type: 'TRACE',
     trace: {

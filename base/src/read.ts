@@ -55,10 +55,6 @@ export async function readStream<C>(
   let recordTail = '';
   await out.write(messages.streamStatus(name, 'STARTED'));
   try {
-    if (def.estimate) {
-      const n = await def.estimate(ctx);
-      if (typeof n === 'number') await out.write(messages.estimate(name, n));
-    }
     const slices = def.slices ? def.slices(ctx) : [undefined];
     for await (const slice of slices) {
       for await (const item of def.read(ctx, slice)) {

@@ -7,6 +7,7 @@ import { messages, type JsonObject } from './protocol.js';
 import { OutputWriter } from './output.js';
 import { SecretMasker, maskerFor } from './secrets.js';
 import { createLogger, logLevelFromEnv, type Logger } from './log.js';
+import { oneYearAgo, toIsoUtc } from './time.js';
 import { parseArgs, type Command } from './cli.js';
 import { checkConfig } from './config.js';
 import { checkCatalog, parseState, readJsonFile } from './inputs.js';
@@ -117,9 +118,8 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
     else states.delete(cs.stream.name);
   }
   const http = httpClientFor(source, config, raw, log, masker);
-  const selected = new Set(catalog.streams.map((s) => s.stream.name));
   const startedAt = new Date();
-  const abort = new AbortController();
+  const historyStart = historyStartOf(config, startedAt);
   const failed: string[] = [];
   const resumable: string[] = [];
   for (const cs of catalog.streams) {
@@ -127,9 +127,8 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
     const state = cs.sync_mode === 'incremental' ? states.get(def.name) : undefined;
     const field = cs.cursor_field?.[0] ?? def.cursorField;
     const ctx: StreamContext<C> = {
-      config, stream: def.name, syncMode: cs.sync_mode, state, http, log, secrets: masker, startedAt, signal: abort.signal,
+      config, stream: def.name, syncMode: cs.sync_mode, state, http, log, secrets: masker, startedAt, historyStart,
       cursor: { start: (fallback) => (field && state && (typeof state[field] === 'string' || typeof state[field] === 'number') ? (state[field] as string | number) : fallback) },
-      isSelected: (name) => selected.has(name),
     };
     const result = await readStream(def, cs, ctx, out, log);
     if (!result.ok) {
@@ -147,6 +146,12 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
     throw new ConnectorError(`${failed.length} of ${catalog.streams.length} streams did not complete: ${failed.join(', ')}. ${resume}`, { failureType: 'transient_error' });
   }
   return http;
+}
+
+/** The config's start_date as ISO UTC, else a year before the run: where a stream without state starts. */
+function historyStartOf(config: unknown, startedAt: Date): string {
+  const given = (config as { start_date?: unknown }).start_date;
+  return (typeof given === 'string' ? toIsoUtc(given) : null) ?? oneYearAgo(startedAt).toISOString();
 }
 
 /** The run's HTTP client; it learns whether the user set the endpoint field or left the default. */

@@ -289,3 +289,6 @@ export async function readHead(conn: S3Connection, s: S3Settings, obj: string | 
   for await (const c of openObject(conn, s, o, { gunzip: false, retries: 1, ...(whole ? {} : { range: { end: bytes - 1 } }) })) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
 }
+
+export { byDay, byKey, byLastModified, csvRows, fileStream, jsonRows, reject } from './files.js';
+export type { ByDayOptions, CsvOptions, DatedFile, FileLedger, FileStreamDef, Parsed, Rejected } from './files.js';

@@ -26,10 +26,12 @@ export interface StreamContext<C> {
   readonly log: Logger;
   readonly secrets: SecretMasker;
   readonly startedAt: Date;
+  /**
+   * Where a stream's history starts when it has no state, as ISO UTC: the config's `start_date`,
+   * else a year before this run (every source's documented default).
+   */
+  readonly historyStart: string;
   readonly cursor: CursorTracker;
-  readonly signal: AbortSignal;
-  /** Whether another stream of the source is selected in the catalog (to skip work nobody asked for). */
-  isSelected(stream: string): boolean;
 }
 
 /** A record, a batch of records (one page: the cheap path), or an explicit checkpoint. */
@@ -60,8 +62,6 @@ export interface StreamDef<C, S = undefined> {
   checkpointEvery?: number;
   slices?: (ctx: StreamContext<C>) => AsyncIterable<S> | Iterable<S>;
   read: (ctx: StreamContext<C>, slice: S) => AsyncIterable<StreamItem>;
-  /** Total record count when the API tells it up front; emitted as an ESTIMATE trace. */
-  estimate?: (ctx: StreamContext<C>) => Promise<number | undefined>;
 }
 
 // Streams of one source have different slice types; the source holds them without knowing which.

@@ -2,7 +2,7 @@
 // fault codes that are config errors, dates sent as UTC with `Z`, Results that may be absent or empty,
 // and paged reports read page by page until an empty page (the kit's pageLoop).
 import { fileURLToPath } from 'node:url';
-import { ConnectorError, configError, oneYearAgo, pageLoop, readByParts, systemError, toIsoUtc, untilEmpty, type Checkpoint, type JsonObject, type PartKey, type PartWindow, type StreamContext } from '@conkit/base';
+import { ConnectorError, configError, pageLoop, readByParts, systemError, untilEmpty, type Checkpoint, type JsonObject, type PartKey, type PartWindow, type StreamContext } from '@conkit/base';
 import { createSoapClient, xmlEscape, type SoapClient } from '@conkit/base/soap';
 import type { Config } from './config.js';
 import spec from './spec.json' with { type: 'json' };
@@ -72,8 +72,6 @@ async function report(ctx: StreamContext<Config>, operation: string, item: strin
 /** Dates go out as UTC with `Z`, seconds precision, as Stitch sends them (WIRE.md "Request date format"). */
 export const listrakDate = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z');
 
-/** Where a table's history starts (ISO): start_date, else a year before this run. */
-export const historyStart = (ctx: StreamContext<Config>): string => toIsoUtc(ctx.config.start_date ?? oneYearAgo(ctx.startedAt).toISOString())!;
 
 type Range = { StartDate: string; EndDate: string };
 const listrakRange = (w: PartWindow): Range => ({ StartDate: listrakDate(w.start), EndDate: listrakDate(w.end) });
@@ -83,14 +81,14 @@ const listrakRange = (w: PartWindow): Range => ({ StartDate: listrakDate(w.start
  * with a checkpoint after each part (readByParts).
  */
 export function byParts<T>(ctx: StreamContext<Config>, parts: () => AsyncIterable<T>, key: (part: T) => PartKey, read: (part: T, range: Range) => AsyncIterable<JsonObject[]>): AsyncGenerator<JsonObject[] | Checkpoint> {
-  return readByParts({ saved: ctx.state, from: historyStart(ctx), to: ctx.startedAt.toISOString(), parts, key, read: (part, w) => read(part, listrakRange(w)) });
+  return readByParts({ saved: ctx.state, from: ctx.historyStart, to: ctx.startedAt.toISOString(), parts, key, read: (part, w) => read(part, listrakRange(w)) });
 }
 
 export const listKey = (l: JsonObject): PartKey => [String(l.ListID)];
 
 /** The whole history, start_date to this run's start, or undefined when start_date is not before it. */
 export function history(ctx: StreamContext<Config>): Range | undefined {
-  const w = { start: historyStart(ctx), end: ctx.startedAt.toISOString() };
+  const w = { start: ctx.historyStart, end: ctx.startedAt.toISOString() };
   return w.start < w.end ? listrakRange(w) : undefined;
 }
 

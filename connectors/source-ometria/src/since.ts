@@ -1,10 +1,9 @@
-import { isoFromMs, oneYearAgo, toIsoUtc, type StreamContext } from '@conkit/base';
+import { isoFromMs, toIsoUtc, type StreamContext } from '@conkit/base';
 import type { Config } from './config.js';
 
-/** The lower bound of this run, as ISO UTC: a saved value, else start_date, else a year ago. */
+/** The lower bound of this run, as ISO UTC: a saved value, else where the history starts (kit). */
 export function sinceOf(ctx: StreamContext<Config>, saved: unknown): string {
-  const raw = typeof saved === 'string' ? saved : ctx.config.start_date ?? oneYearAgo(ctx.startedAt).toISOString();
-  return toIsoUtc(raw) ?? oneYearAgo(ctx.startedAt).toISOString();
+  return (typeof saved === 'string' ? toIsoUtc(saved) : null) ?? ctx.historyStart;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS` in UTC, floored to the second: the unsubscribes format (WIRE.md). */

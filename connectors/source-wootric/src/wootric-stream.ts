@@ -5,7 +5,7 @@
 // cursor goes backwards is refused: sliding on an unsorted page would skip records. Timestamps
 // leave as ISO-8601 UTC.
 import type { JsonObject, JsonSchema, StreamDef } from '@conkit/base';
-import { defineStream, epochSeconds, oneYearAgo, parseTimestamp, slidingWindowPages, toIsoUtc } from '@conkit/base';
+import { defineStream, epochSeconds, parseTimestamp, slidingWindowPages, toIsoUtc } from '@conkit/base';
 import type { Config } from './client.js';
 
 const PER_PAGE = 50;
@@ -31,9 +31,9 @@ export function wootricStream(t: WootricTable): StreamDef<Config> {
     read: async function* (ctx) {
       // the upper bound is the sync's start: records arriving during a long sync wait for the next one
       const until = epochSeconds(ctx.startedAt) + 1;
-      const start = parseTimestamp(ctx.cursor.start(ctx.config.start_date ?? oneYearAgo(ctx.startedAt).toISOString()));
+      const start = parseTimestamp(ctx.cursor.start(ctx.historyStart)) ?? new Date(ctx.historyStart);
       const pages = slidingWindowPages<JsonObject>({
-        from: epochSeconds(start ?? oneYearAgo(ctx.startedAt)),
+        from: epochSeconds(start),
         pageSize: PER_PAGE,
         maxPages: MAX_PAGES,
         cursor: (r) => epochSeconds(parseTimestamp(r[cursorField]) ?? new Date(0)),

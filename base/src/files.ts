@@ -1,0 +1,318 @@
+// File streams (issue 19): a stream over files in S3 is a declaration of vendor facts (which keys
+// are its files, which of them are unread, how a file's bytes become rows, the row rules) and the
+// kit does the rest: list, pick the unread files, open each (closed in `finally`, also when the
+// consumer stops early), parse a batch at a time, checkpoint after each file, keep the state bounded.
+import { createInterface } from 'node:readline';
+import { Readable, type Duplex, type Transform } from 'node:stream';
+import { readBatches } from './batches.js';
+import { configError, systemError } from './errors.js';
+import type { JsonObject, JsonSchema } from './protocol.js';
+import { checkpoint, defineStream, type StreamContext, type StreamDef } from './stream.js';
+import { S3ObjectGoneError, createS3Client, listObjects, openObject } from './s3.js';
+import type { S3Connection, S3Object, S3Settings } from './s3.js';
+
+/** A row as parsed, with the line of the file it starts on, or why it could not be parsed. */
+export type Parsed = { line: number; row: JsonObject } | { line: number; error: string };
+
+/** Which files are unread and what state says so; the state stays bounded however many files were read. */
+export interface FileLedger<F extends S3Object, C> {
+  stateSchema: JsonSchema;
+  /** The files to read this run, in the order to read them. */
+  unread(objects: S3Object[], state: JsonObject | undefined, ctx: StreamContext<C>): F[];
+  /** The state once `file` is fully read. */
+  read(state: JsonObject | undefined, file: F): JsonObject;
+  /** The state at the end of the run (old entries dropped). */
+  end(state: JsonObject | undefined, files: F[]): JsonObject;
+}
+
+/** Binary order of keys (UTF-16 code units: S3's UTF-8 byte order outside astral characters), not locale collation. */
+export const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byTime = (a: S3Object, b: S3Object): number => a.lastModified.getTime() - b.lastModified.getTime() || byKey(a.key, b.key);
+
+/**
+ * Files read once each, oldest first. State: the newest last-modified fully read and the keys that
+ * share it, `{ last_modified, keys }`: a file is unread when it is newer, or as new and not listed.
+ */
+export function byLastModified<C>(): FileLedger<S3Object, C> {
+  const parse = (s: JsonObject | undefined) => ({
+    last_modified: typeof s?.last_modified === 'string' ? s.last_modified : undefined,
+    keys: Array.isArray(s?.keys) ? (s.keys as string[]) : [],
+  });
+  return {
+    stateSchema: { type: 'object', properties: { last_modified: { type: 'string', format: 'date-time' }, keys: { type: 'array', items: { type: 'string' } } } },
+    unread: (objects, raw) => {
+      const s = parse(raw);
+      const lm = (o: S3Object) => o.lastModified.toISOString();
+      return objects.filter((o) => !s.last_modified || lm(o) > s.last_modified || (lm(o) === s.last_modified && !s.keys.includes(o.key))).sort(byTime);
+    },
+    read: (raw, file) => {
+      const s = parse(raw);
+      const lm = file.lastModified.toISOString();
+      return lm === s.last_modified ? { last_modified: lm, keys: [...s.keys, file.key] } : { last_modified: lm, keys: [file.key] };
+    },
+    end: (raw) => parse(raw) as JsonObject,
+  };
+}
+
+export interface DatedFile extends S3Object { date: string }
+
+export interface ByDayOptions<C> {
+  /** The day (YYYY-MM-DD) a key is for, or undefined: not a dated file (WARN, skipped). */
+  dateOf(key: string): string | undefined;
+  /** Files dated before this day are skipped. */
+  from?(config: C): string | undefined;
+  /** How long a file may arrive late for an earlier day and still be read (default 30 days). */
+  lateDays?: number;
+  /** An example of a dated name, for the WARN about a name without a date. */
+  example?: string;
+}
+
+/**
+ * One file a day: of two for one day the later by last-modified (on a tie, the key last in S3's
+ * binary order), whatever order the listing came in. State `{ last_complete_date, files }`: the
+ * day up to which everything is read, and the keys read after it (key -> last-modified), which are
+ * those of the last `lateDays` days, so a file that arrives late is read once and the state stays small.
+ */
+export function byDay<C>(opts: ByDayOptions<C>): FileLedger<DatedFile, C> {
+  const late = opts.lateDays ?? 30;
+  const parse = (s: JsonObject | undefined) => ({
+    last_complete_date: typeof s?.last_complete_date === 'string' ? s.last_complete_date : undefined,
+    files: s?.files && typeof s.files === 'object' && !Array.isArray(s.files) ? { ...(s.files as Record<string, string>) } : {},
+  });
+  return {
+    stateSchema: { type: 'object', properties: { last_complete_date: { type: 'string', format: 'date' }, files: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } } },
+    unread: (objects, raw, { config, log }) => {
+      const s = parse(raw);
+      const from = opts.from?.(config);
+      const days = new Map<string, DatedFile[]>();
+      for (const o of objects) {
+        const date = opts.dateOf(o.key);
+        if (!date) log.warn(`${o.key}: the file name carries no date${opts.example ? ` (expected one like ${opts.example})` : ''}; skipped`);
+        else if (!from || date >= from) days.set(date, [...(days.get(date) ?? []), { ...o, date }]);
+      }
+      const chosen: DatedFile[] = [];
+      for (const [date, files] of days) {
+        const winner = files.sort(byTime)[files.length - 1];
+        if (files.length > 1) {
+          const tie = files[files.length - 2].lastModified.getTime() === winner.lastModified.getTime() ? ' (a tie: the key that sorts last)' : '';
+          log.warn(`${files.length} files for ${date}: ${files.map((f) => `${f.key} (${f.lastModified.toISOString()})`).join(', ')}; reading ${winner.key}, the later by last-modified${tie}`);
+        }
+        const done = (s.last_complete_date && date <= s.last_complete_date) || s.files[winner.key] === winner.lastModified.toISOString();
+        if (!done) chosen.push(winner);
+      }
+      return chosen.sort((a, b) => byKey(a.date, b.date) || byKey(a.key, b.key));
+    },
+    read: (raw, file) => {
+      const s = parse(raw);
+      return { ...s, files: { ...s.files, [file.key]: file.lastModified.toISOString() } } as JsonObject;
+    },
+    end: (raw, files) => {
+      const s = parse(raw);
+      const newest = files.at(-1)?.date ?? s.last_complete_date;
+      if (!newest) return s as JsonObject;
+      const d = new Date(`${newest}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() - late);
+      const line = s.last_complete_date && s.last_complete_date > d.toISOString().slice(0, 10) ? s.last_complete_date : d.toISOString().slice(0, 10);
+      const kept = Object.entries(s.files).filter(([k]) => (opts.dateOf(k) ?? '') > line);
+      return { last_complete_date: line, files: Object.fromEntries(kept) };
+    },
+  };
+}
+
+/** Reads the first chunk, then hands back the bytes from byte 0 again. */
+async function peek(input: Readable): Promise<{ head: string; rest: Readable }> {
+  const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await it.next();
+  const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
+  const rest = Readable.from((async function* () {
+    if (head.length) yield head;
+    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+  })(), { objectMode: false });
+  return { head: head.toString('utf8'), rest };
+}
+
+/** Writes `from` into `to` with back-pressure; a failure of `from` destroys `to`. */
+function feed(from: Readable, to: Duplex): void {
+  void (async () => {
+    for await (const chunk of from) if (!to.write(chunk)) await new Promise((r) => to.once('drain', r));
+    to.end();
+  })().catch((e: Error) => to.destroy(e));
+}
+
+export interface CsvOptions {
+  /** A csv-parse (or alike) parser that emits each record as an array of cells; it gets the first chunk to choose a delimiter. */
+  parser(head: string): Transform;
+  /** The first record names the columns (default), or these are the column names of a header-less file. */
+  columns?: string[];
+}
+
+/** CSV rows a batch at a time (one parsed input chunk per batch); blank lines are skipped, lines counted. */
+export async function* csvRows(body: Readable, opts: CsvOptions): AsyncGenerator<Parsed[]> {
+  const { head, rest } = await peek(body);
+  if (!head.trim()) return;
+  const parser = opts.parser(head);
+  feed(rest, parser);
+  let columns = opts.columns;
+  let line = 1;
+  for await (const records of readBatches<string[]>(parser)) {
+    const batch: Parsed[] = [];
+    for (const record of records) {
+      const at = line++;
+      // a record spans its line plus the line breaks inside its quoted cells (cheaper than csv-parse's `info`)
+      for (const cell of record) if (cell.includes('\n')) line += cell.split('\n').length - 1;
+      if (record.length === 1 && record[0] === '') continue;
+      if (!columns) {
+        columns = record;
+        continue;
+      }
+      const row: JsonObject = {};
+      for (let i = 0; i < columns.length && i < record.length; i++) row[columns[i]] = record[i];
+      batch.push({ line: at, row });
+    }
+    if (batch.length) yield batch;
+  }
+}
+
+const OBJECTS_PER_BATCH = 1000;
+interface StreamArray { withParserAsStream(): NodeJS.ReadWriteStream }
+
+/**
+ * JSON rows a batch at a time: a top-level array (streamed, never held whole), or objects one after
+ * another, one a line (JSON lines) or spanning lines and separated by commas, read with `parse`
+ * (JSON.parse by default; JSON5's for single-quoted row files). A bad object is a Parsed error.
+ */
+export async function* jsonRows(body: Readable, parse: (text: string) => unknown = JSON.parse): AsyncGenerator<Parsed[]> {
+  const { head, rest } = await peek(body);
+  const start = head.trimStart()[0];
+  if (start === undefined) return;
+  if (start === '[') {
+    const streamArray = (await import('stream-json/streamers/stream-array.js')).default as unknown as StreamArray;
+    const items = streamArray.withParserAsStream() as unknown as Duplex;
+    feed(rest, items);
+    for await (const b of readBatches<{ key: number; value: JsonObject }>(items)) yield b.map(({ key, value }) => ({ line: key + 1, row: value }));
+    return;
+  }
+  let batch: Parsed[] = [];
+  let [buffer, depth, startLine, line] = ['', 0, 0, 0];
+  for await (const text of createInterface({ input: rest, crlfDelay: Infinity })) {
+    line++;
+    const t = text.trim();
+    if (!buffer && (!t || t === '[' || t === ']')) continue;
+    if (!buffer) startLine = line;
+    buffer += `${text}\n`;
+    // braces inside quoted strings are rare in row files; counting them naively ends an object
+    for (const ch of t) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+    if (depth > 0) continue;
+    const candidate = buffer.trim().replace(/,$/, '');
+    [buffer, depth] = ['', 0];
+    try {
+      batch.push({ line: startLine, row: parse(candidate) as JsonObject });
+    } catch (e) {
+      batch.push({ line: startLine, error: `not a JSON object (${(e as Error).message})` });
+    }
+    if (batch.length >= OBJECTS_PER_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (buffer.trim()) batch.push({ line: startLine, error: 'the file ends inside an object' });
+  if (batch.length) yield batch;
+}
+
+const REJECTED = Symbol('rejected');
+export interface Rejected { [REJECTED]: true; field: string; reason: string }
+/** What a row rule returns for a row that is not read: the field at fault and why. */
+export const reject = (field: string, reason: string): Rejected => ({ [REJECTED]: true, field, reason });
+
+export interface FileStreamDef<C, F extends S3Object> extends Omit<StreamDef<C>, 'read' | 'slices' | 'stateMode' | 'stateSchema'> {
+  /** Where the files are, or the WARN to log when that is not configured (nothing is read then). */
+  s3(config: C): S3Settings | string;
+  /** Whether a listed key is one of this stream's files; the others are counted in one WARN. */
+  isFile(key: string, config: C, s3: S3Settings): boolean;
+  /** Says what the files are, for that WARN ("CSV or JSON files"). */
+  files: string;
+  ledger: FileLedger<F, C>;
+  /** The rows of one file (csvRows, jsonRows, or the vendor's own), from its (gunzipped) bytes. */
+  parse(body: Readable, file: F, config: C): AsyncIterable<Parsed[]>;
+  /** The row rules and mapping: a record, or reject(field, reason); `warn` notes a row read with a change. */
+  row(parsed: { line: number; row: JsonObject }, file: F, ctx: StreamContext<C>, warn: (message: string) => void): JsonObject | Rejected;
+  /** 'fail' (default): a bad row ends the read; 'skip': counted, the first 20 reported. */
+  invalidRows?(config: C): 'skip' | 'fail';
+  /** Opens the S3 connection (tests count closes); default createS3Client. */
+  connect?(s: S3Settings): S3Connection;
+}
+
+const REPORTED = 20;
+
+/** A stream over files in S3; see FileStreamDef. One checkpoint after each file and one at the end. */
+export function fileStream<C, F extends S3Object>(def: FileStreamDef<C, F>): StreamDef<C> {
+  const { s3: where, isFile, files: what, ledger, parse, row, invalidRows, connect = createS3Client, ...stream } = def;
+  return defineStream<C>({
+    ...stream,
+    stateMode: 'manual',
+    stateSchema: ledger.stateSchema,
+    read: async function* (ctx) {
+      const s = where(ctx.config);
+      if (typeof s === 'string') return ctx.log.warn(s);
+      const conn = connect(s);
+      try {
+        const objects: S3Object[] = [];
+        const skipped: string[] = [];
+        for await (const o of listObjects(conn, s)) {
+          if (isFile(o.key, ctx.config, s)) objects.push(o);
+          else skipped.push(o.key);
+        }
+        if (skipped.length) ctx.log.warn(`${def.name} skipped ${skipped.length} key(s) under the prefix that are not ${what}, e.g. '${skipped[0]}'`);
+        let state = ctx.state;
+        const chosen = ledger.unread(objects, state, ctx);
+        for (const f of chosen) {
+          if (!(yield* readFile(conn, s, f, ctx))) continue;
+          state = ledger.read(state, f);
+          yield checkpoint(state);
+        }
+        yield checkpoint(ledger.end(state, chosen));
+      } finally {
+        conn.destroy();
+      }
+    },
+  });
+
+  /** Yields the file's records; false when it was deleted after listing (not read, so not remembered). */
+  async function* readFile(conn: S3Connection, s: S3Settings, f: F, ctx: StreamContext<C>) {
+    const body = openObject(conn, s, f, { log: ctx.log });
+    const tally = { read: 0, rejected: 0, warned: 0 };
+    let line = 0;
+    const warn = (msg: string): void => void (++tally.warned <= REPORTED && ctx.log.warn(`${f.key} line ${line}: ${msg}`));
+    try {
+      for await (const rows of parse(body, f, ctx.config)) {
+        const out: JsonObject[] = [];
+        for (const r of rows) {
+          line = r.line;
+          const v = 'error' in r ? reject('row', r.error) : row(r, f, ctx, warn);
+          if (!(REJECTED in v)) {
+            out.push(v);
+            continue;
+          }
+          const at = `${f.key} line ${r.line}: ${v.field}: ${v.reason}`;
+          if ((invalidRows?.(ctx.config) ?? 'fail') === 'fail') {
+            if (out.length) yield out; // the rows before the bad one go out first
+            if (!invalidRows) throw systemError(`${at}. The file cannot be read.`);
+            throw configError(`${at}. Fix the file, or set invalid_rows to "skip" to read the valid rows.`);
+          }
+          if (++tally.rejected <= REPORTED) ctx.log.warn(`${f.key} line ${r.line}: row rejected (${v.field}): ${v.reason}`);
+        }
+        tally.read += out.length;
+        if (out.length) yield out;
+      }
+    } catch (e) {
+      if (!(e instanceof S3ObjectGoneError) || tally.read + tally.rejected > 0) throw e;
+      ctx.log.warn(`${f.key}: deleted after it was listed (NoSuchKey); skipped`);
+      return false;
+    } finally {
+      body.destroy();
+    }
+    const more = tally.rejected > REPORTED ? ` (first ${REPORTED} reported)` : '';
+    ctx.log.info(`${f.key}: ${tally.read} rows read, ${tally.rejected} rejected${more}, ${tally.warned} warnings`);
+    return true;
+  }
+}
