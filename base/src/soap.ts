@@ -4,6 +4,8 @@
 import { ConnectorError, configError, systemError, transientError } from './errors.js';
 import { UNREACHABLE_RETRIES, backoffMs, isNetworkCode, isUnreachableCode, sleep, unreachableMessage, type EndpointField } from './retry.js';
 import type { Logger } from './log.js';
+import { pageLoop } from './page-loop.js';
+import { untilEmpty } from './paginate.js';
 
 export interface SoapSettings {
   /** Path of the WSDL file inside the connector package. */
@@ -17,8 +19,11 @@ export interface SoapSettings {
   retries?: number;
   timeoutMs?: number;
   log?: Logger;
-  /** Tells whether a fault means the credentials were refused (a config_error, never retried). */
-  isLoginFault?: (faultString: string) => boolean;
+  /**
+   * Tells whether a fault means the credentials were refused (a config_error, never retried): true,
+   * or the whole sentence to say instead of the generic one (a lock-out, a refused IP address).
+   */
+  isLoginFault?: (faultString: string) => boolean | string;
   /** How the config names the credentials, for the login error, e.g. "'username' and 'password'". */
   credentials?: string;
   /**
@@ -34,6 +39,33 @@ export const xmlEscape = (v: string): string =>
 interface SoapFailure { root?: { Envelope?: { Body?: { Fault?: { faultcode?: string; faultstring?: string } } } }; response?: { status?: number }; code?: string; message?: string }
 
 export interface SoapClient { call<T = unknown>(operation: string, args: Record<string, unknown>): Promise<T | null> }
+
+type Row = Record<string, unknown>;
+const asArray = <T>(v: T | T[] | null | undefined): T[] => (v === null || v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * The rows of an ASMX-style `<Op>Result` holding repeated `<item>` elements: none when the Result is
+ * absent or empty, and an error, never zero rows, when it holds something other than `item` (an
+ * answer shaped otherwise than the WSDL says would otherwise read as an empty page).
+ */
+export function resultRows(operation: string, item: string, result: unknown): Row[] {
+  if (result === null || result === undefined || result === '') return [];
+  const keys = typeof result === 'object' ? Object.keys(result).filter((k) => k !== 'attributes' && k !== '$attributes') : [String(result).slice(0, 60)];
+  if (keys.includes(item)) return asArray((result as Record<string, Row | Row[] | null>)[item]).filter((r): r is Row => r !== null && typeof r === 'object');
+  if (keys.length === 0) return [];
+  throw systemError(`${operation} answered a ${operation}Result without any <${item}> element (it holds: ${keys.join(', ')}). The answer is not shaped as the WSDL says, so its rows cannot be read; nothing was taken as an empty page. Report this to the connector's maintainers.`);
+}
+
+/** The rows of one call (resultRows). */
+export const callRows = async (client: SoapClient, operation: string, item: string, args: Record<string, unknown>): Promise<Row[]> =>
+  resultRows(operation, item, await client.call(operation, args));
+
+/** A paged report, Page 1, 2, ... until an empty page, through the kit's page loop (prefetch, repeat guard). */
+export async function* soapPages(client: SoapClient, operation: string, item: string, args: Record<string, unknown>, log?: Logger): AsyncGenerator<Row[]> {
+  const what = `${operation}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+  const fetch = async (page: unknown) => ({ records: await callRows(client, operation, item, { ...args, Page: page }) });
+  for await (const rows of pageLoop({ what, log, paginator: untilEmpty(), fetch })) if (rows.length) yield rows;
+}
 
 export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
   // dates stay the strings the service sent: the soap package would parse them as local time
@@ -75,7 +107,9 @@ export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
           }
           if (fault) {
             const text = String(fault.faultstring ?? fault.faultcode ?? 'SOAP fault');
-            if (s.isLoginFault?.(text)) throw configError(`The service refused the login (${text}). Check ${s.credentials ?? 'the credentials in the config'}, and that the account has API access.`);
+            const login = s.isLoginFault?.(text);
+            if (typeof login === 'string') throw configError(login);
+            if (login) throw configError(`The service refused the login (${text}). Check ${s.credentials ?? 'the credentials in the config'}, and that the account has API access.`);
             // SOAP 1.1 soap:Server / 1.2 Receiver: the service failed to process a sound request and
             // the same request may succeed later (ASMX services answer a timeout this way); a Client
             // fault is the request's own problem and would fail the same way again

@@ -2,8 +2,8 @@
 // fault codes that are config errors, dates sent as UTC with `Z`, Results that may be absent or empty,
 // and paged reports read page by page until an empty page (the kit's pageLoop).
 import { fileURLToPath } from 'node:url';
-import { ConnectorError, configError, pageLoop, readByParts, systemError, untilEmpty, type Checkpoint, type JsonObject, type PartKey, type PartWindow, type StreamContext } from '@conkit/base';
-import { createSoapClient, xmlEscape, type SoapClient } from '@conkit/base/soap';
+import { readByParts, type Checkpoint, type JsonObject, type PartKey, type PartWindow, type StreamContext } from '@conkit/base';
+import { callRows, createSoapClient, soapPages, xmlEscape, type SoapClient } from '@conkit/base/soap';
 import type { Config } from './config.js';
 import spec from './spec.json' with { type: 'json' };
 
@@ -12,17 +12,14 @@ const WSDL = fileURLToPath(new URL('./wsdl/IntegrationService.wsdl', import.meta
 const clients = new WeakMap<object, Promise<SoapClient>>();
 
 // [InvalidLogonAttempt], [LoginAttemptsExceeded], [ProhibitedIPAddress] (WIRE.md "Login faults"): never
-// retried, whatever the faultcode, since every retry is one more failed login towards a lock-out
-export const isLoginFault = (fault: string): boolean => /InvalidLogonAttempt|LoginAttemptsExceeded|ProhibitedIPAddress|logon|login|password|credential|authenticat/i.test(fault);
+// retried, whatever the faultcode, since every retry is one more failed login towards a lock-out; two
+// of them get their own sentence
 const ADVICE: [RegExp, string][] = [
   [/ProhibitedIPAddress/, "Listrak refused this machine's IP address ([ProhibitedIPAddress]): add the public IP address the sync runs from to the account's SOAP API IP allow-list (Listrak: Integrations -> Manage IP Addresses), then run it again."],
   [/LoginAttemptsExceeded/, 'Listrak locked the API user after too many failed logins ([LoginAttemptsExceeded]): unlock it or reset its password in Listrak, fix \'username\' and \'password\', then run it again.'],
 ];
-const advise = (e: unknown): unknown => {
-  if (!(e instanceof ConnectorError) || e.failureType !== 'config_error') return e;
-  const hit = ADVICE.find(([code]) => code.test(e.message));
-  return hit ? configError(hit[1], e) : e;
-};
+export const isLoginFault = (fault: string): boolean | string =>
+  ADVICE.find(([code]) => code.test(fault))?.[1] ?? /InvalidLogonAttempt|logon|login|password|credential|authenticat/i.test(fault);
 
 /** A WSException beside the Result (WIRE.md "WSException"): nil when all is well. */
 const wsException = (response: Record<string, unknown>): string | undefined => {
@@ -46,32 +43,17 @@ export function soapClient(config: Config, log?: StreamContext<Config>['log']): 
       credentials: "'username' and 'password'",
       inBandError: wsException,
       log,
-    }).then((c): SoapClient => ({ call: <T>(op: string, args: Record<string, unknown>) => c.call<T>(op, args).catch((e: unknown) => Promise.reject(advise(e))) })));
+    }));
   }
   return clients.get(config)!;
 }
 
-const asArray = <T>(v: T | T[] | null | undefined): T[] => (v === null || v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
-/**
- * The rows of an `<Op>Result`: none when it is absent or empty (all three forms, WIRE.md), and an
- * error, never zero rows, when it holds something other than the row element the WSDL names.
- */
-export function rowsOf(operation: string, item: string, result: unknown): JsonObject[] {
-  if (result === null || result === undefined || result === '') return [];
-  const keys = typeof result === 'object' ? Object.keys(result).filter((k) => k !== 'attributes' && k !== '$attributes') : [String(result).slice(0, 60)];
-  if (keys.includes(item)) return asArray((result as Record<string, JsonObject | JsonObject[] | null>)[item]).filter((r) => r !== null && typeof r === 'object');
-  if (keys.length === 0) return [];
-  throw systemError(`${operation} answered a ${operation}Result without any <${item}> element (it holds: ${keys.join(', ')}). The answer is not shaped as Listrak's v31 WSDL says, so its rows cannot be read; nothing was taken as an empty page. Report this to the connector's maintainers.`);
-}
-
 async function report(ctx: StreamContext<Config>, operation: string, item: string, args: Record<string, unknown>): Promise<JsonObject[]> {
-  return rowsOf(operation, item, await (await soapClient(ctx.config, ctx.log)).call(operation, args));
+  return (await callRows(await soapClient(ctx.config, ctx.log), operation, item, args)) as JsonObject[];
 }
 
 /** Dates go out as UTC with `Z`, seconds precision, as Stitch sends them (WIRE.md "Request date format"). */
 export const listrakDate = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z');
-
 
 type Range = { StartDate: string; EndDate: string };
 const listrakRange = (w: PartWindow): Range => ({ StartDate: listrakDate(w.start), EndDate: listrakDate(w.end) });
@@ -105,9 +87,7 @@ export async function* messages(ctx: StreamContext<Config>, range: Range): Async
   for await (const list of lists(ctx)) for (const m of await listMessages(ctx, list.ListID, range)) yield { ...m, ListID: m.ListID ?? list.ListID };
 }
 
-/** A paged report, Page 1, 2, ... until an empty page, through the kit's pageLoop (prefetch, repeat guard). */
+/** A paged report, Page 1, 2, ... until an empty page (the kit's soapPages). */
 export async function* pages(ctx: StreamContext<Config>, operation: string, item: string, args: Record<string, unknown>): AsyncGenerator<JsonObject[]> {
-  const what = `${operation}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
-  const fetch = async (page: unknown) => ({ records: await report(ctx, operation, item, { ...args, Page: page }) });
-  for await (const rows of pageLoop({ what, log: ctx.log, paginator: untilEmpty(), fetch })) if (rows.length) yield rows;
+  yield* soapPages(await soapClient(ctx.config, ctx.log), operation, item, args, ctx.log) as AsyncGenerator<JsonObject[]>;
 }

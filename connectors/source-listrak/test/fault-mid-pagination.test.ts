@@ -2,38 +2,17 @@
 // have gone out. A fault that persists is a transient failure once the retries run out: exit 1, a
 // TRACE ERROR naming the stream and the operation, a last STATE that is valid, and a second run from
 // it completes the set. A fault that happens once is retried and the read is the clean one.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReplayServer, soapCall, type ReplayServer } from '@conkit/acceptance-tests';
-import { runConnector, ofType, validateMessage, type ConnectorRun } from '@conkit/base/testing';
+import { connectorHarness, soapCall, type ConnectorHarness } from '@conkit/acceptance-tests';
+import { validateMessage, type ConnectorRun } from '@conkit/base/testing';
 
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'listrak-midpage-'));
 const PASSWORD = 'listrak-test-password-77f0';
+const config = { username: 'fixture-user', password: PASSWORD, start_date: '2024-01-01', endpoint: '{{replay_url}}/v31/IntegrationService.asmx' };
 // retries (if any) back off from 1 ms, so a persistent fault does not hold the test for a minute
-const env = { CONKIT_RETRY_BASE_MS: '1' };
-let server: ReplayServer | undefined;
-afterEach(async () => server?.close());
-let n = 0;
-const file = (v: unknown) => {
-  const f = join(dir, `${n++}.json`);
-  writeFileSync(f, JSON.stringify(v));
-  return f;
-};
-const config = (url: string) => file({ username: 'fixture-user', password: PASSWORD, start_date: '2024-01-01', endpoint: `${url}/v31/IntegrationService.asmx` });
-const catalog = (streams: string[], mode: 'full_refresh' | 'incremental' = 'full_refresh') => file({
-  streams: streams.map((name) => ({
-    stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
-    sync_mode: mode,
-    destination_sync_mode: mode === 'incremental' ? 'append_dedup' : 'overwrite',
-  })),
-});
-const read = (url: string, stream: string, state?: unknown[]) =>
-  runConnector(main, ['read', '--config', config(url), '--catalog', catalog([stream]), ...(state ? ['--state', file(state)] : [])], { env });
+const listrak = () => connectorHarness({ connector: 'source-listrak', config, fixtures: true, mode: 'full_refresh', env: { CONKIT_RETRY_BASE_MS: '1' } });
+let h: ConnectorHarness | undefined;
+afterEach(async () => h?.close());
+const read = (stream: string, state?: unknown[]) => h!.read([stream], { state });
 
 // ASP.NET's answer when the database behind a Listrak report times out: a server-side fault
 const SERVER_FAULT = '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>Server was unable to process request. ---&gt; Timeout expired</faultstring></soap:Fault></soap:Body></soap:Envelope>';
@@ -43,12 +22,7 @@ const KEYS: Record<string, (d: Record<string, unknown>) => string> = {
   message_opens: (d) => `${String(d.MsgID)}|${String(d.EmailAddress)}`,
   subscribed_contacts: (d) => `${String(d.ContactID)}|${String(d.ListID)}`,
 };
-const recordsOf = (run: ConnectorRun, stream: string) => ofType(run, 'RECORD').filter((m) => m.record.stream === stream).map((m) => m.record.data);
-const keysOf = (run: ConnectorRun, stream: string) => recordsOf(run, stream).map(KEYS[stream]);
-const errorsOf = (run: ConnectorRun) => ofType(run, 'TRACE').filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error!);
-const statusesOf = (run: ConnectorRun, stream: string) => ofType(run, 'TRACE')
-  .filter((m) => m.trace.type === 'STREAM_STATUS' && m.trace.stream_status!.stream_descriptor.name === stream)
-  .map((m) => m.trace.stream_status!.status);
+const keysOf = (run: ConnectorRun, stream: string) => h!.records(run, stream).map(KEYS[stream]);
 
 /**
  * The fixtures' report pages hold a handful of rows; a STATE goes out mid-stream only every 10,000
@@ -57,8 +31,9 @@ const statusesOf = (run: ConnectorRun, stream: string) => ofType(run, 'TRACE')
  * `faultsLeft` pages 3 get the server fault.
  */
 const PAGE_ROWS = [6000, 6000, 40];
-async function bigOpensServer(): Promise<{ server: ReplayServer; setFaults: (k: number) => void; page3Calls: () => number }> {
-  const s = await startReplayServer({ fixtures });
+async function bigOpens(): Promise<{ h: ConnectorHarness; setFaults: (k: number) => void; page3Calls: () => number }> {
+  const big = await listrak();
+  const s = big.server;
   let faultsLeft = 0;
   let page3 = 0;
   const envelope = (inner: string) => `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ReportRangeMessageContactOpenResponse xmlns="http://webservices.listrak.com/v31/"><ReportRangeMessageContactOpenResult>${inner}</ReportRangeMessageContactOpenResult></ReportRangeMessageContactOpenResponse></soap:Body></soap:Envelope>`;
@@ -80,14 +55,14 @@ async function bigOpensServer(): Promise<{ server: ReplayServer; setFaults: (k: 
     }).join('');
     return { headers: { 'content-type': 'text/xml; charset=utf-8' }, body: envelope(rows) };
   });
-  return { server: s, setFaults: (k) => void (faultsLeft = k), page3Calls: () => page3 };
+  return { h: big, setFaults: (k) => void (faultsLeft = k), page3Calls: () => page3 };
 }
 
 describe('source-listrak: a SOAP fault mid-pagination', () => {
   it('a persistent server fault on page 3 of message_opens after a STATE: transient_error naming stream and operation, a valid last STATE, and a rerun from it completes the set', async () => {
-    const big = await bigOpensServer();
-    server = big.server;
-    const clean = await read(server.url, 'message_opens');
+    const big = await bigOpens();
+    h = big.h;
+    const clean = await read('message_opens');
     expect(clean.code).toBe(0);
     const cleanKeys = keysOf(clean, 'message_opens');
     expect(cleanKeys.length).toBe(12_040 + 4); // generated rows of 5001, plus 5002's and 6001's fixture rows
@@ -95,7 +70,7 @@ describe('source-listrak: a SOAP fault mid-pagination', () => {
 
     big.setFaults(Number.MAX_SAFE_INTEGER);
     const callsBefore = big.page3Calls();
-    const failed = await read(server.url, 'message_opens');
+    const failed = await read('message_opens');
     expect(failed.code).toBe(1);
 
     // the scenario: pages 1 and 2 went out, and a STATE of message_opens, before the error
@@ -109,13 +84,13 @@ describe('source-listrak: a SOAP fault mid-pagination', () => {
     expect(failedKeys.length).toBeLessThan(cleanKeys.length);
 
     // the error names the stream and the operation (with the page), and it is transient
-    const errors = errorsOf(failed);
+    const errors = h.errors(failed);
     const named = errors.filter((e) => e.message.includes('message_opens') && /ReportRangeMessageContactOpen\(MsgID=5001,.*Page=3\)/.test(e.message));
     expect(named.length).toBeGreaterThan(0);
     for (const e of named) expect.soft(e.failure_type).toBe('transient_error');
     for (const e of errors) expect.soft(e.failure_type, e.message).not.toBe('system_error');
     expect.soft(named[0]?.stream_descriptor?.name).toBe('message_opens');
-    expect.soft(statusesOf(failed, 'message_opens')).toContain('INCOMPLETE');
+    expect.soft(h.statuses(failed)).toContain('message_opens:INCOMPLETE');
     // "retries run out": the faulted page was asked again before giving up
     expect.soft(big.page3Calls() - callsBefore).toBeGreaterThan(1);
     expect(failed.stdout + failed.stderr).not.toContain(PASSWORD);
@@ -134,7 +109,7 @@ describe('source-listrak: a SOAP fault mid-pagination', () => {
 
     // a second run from that state, the fault gone, completes the set
     big.setFaults(0);
-    const rerun = await read(server.url, 'message_opens', [last.state]);
+    const rerun = await read('message_opens', [last.state]);
     expect(rerun.code).toBe(0);
     const union = new Set([...failedKeys, ...keysOf(rerun, 'message_opens')]);
     expect(union).toEqual(new Set(cleanKeys));
@@ -142,8 +117,8 @@ describe('source-listrak: a SOAP fault mid-pagination', () => {
   }, 120_000);
 
   it('incremental message_opens checkpoints after each message; failing on the last one, a rerun from its last STATE reads only that message over the old window, and the next run every message from that window\'s end', async () => {
-    server = await startReplayServer({ fixtures });
-    const readInc = (state?: unknown[]) => runConnector(main, ['read', '--config', config(server!.url), '--catalog', catalog(['message_opens'], 'incremental'), ...(state ? ['--state', file(state)] : [])], { env });
+    h = await listrak();
+    const readInc = (state?: unknown[]) => h!.read(['message_opens'], { mode: 'incremental', state });
     const clean = await readInc();
     expect(clean.code).toBe(0);
     const cleanKeys = keysOf(clean, 'message_opens');
@@ -156,10 +131,10 @@ describe('source-listrak: a SOAP fault mid-pagination', () => {
     expect(Object.keys(cleanEnd)).toEqual(['until']);
 
     // message 6001 fails for good: 5001 and 5002 are through and checkpointed
-    server.addFault({ ...faultResponse, match: '^ReportRangeMessageContactOpen 6001', times: Number.MAX_SAFE_INTEGER });
+    h.server.addFault({ ...faultResponse, match: '^ReportRangeMessageContactOpen 6001', times: Number.MAX_SAFE_INTEGER });
     const failed = await readInc();
     expect(failed.code).toBe(1);
-    expect(errorsOf(failed).some((e) => e.failure_type === 'transient_error' && e.message.includes('message_opens') && e.message.includes('MsgID=6001'))).toBe(true);
+    expect(h.errors(failed).some((e) => e.failure_type === 'transient_error' && e.message.includes('message_opens') && e.message.includes('MsgID=6001'))).toBe(true);
     const last = statesOf(failed).at(-1)!;
     expect(validateMessage(last as never)).toEqual([]);
     const saved = last.state.stream.stream_state as { until: string; resume: { end: string; after: string[] } };
@@ -167,11 +142,11 @@ describe('source-listrak: a SOAP fault mid-pagination', () => {
     expect(saved.resume.after).toEqual(['101', '5002']);
 
     // the rerun, the fault gone
-    await server.close();
-    server = await startReplayServer({ fixtures });
+    await h.close();
+    h = await listrak();
     const rerun = await readInc([last.state]);
     expect(rerun.code).toBe(0);
-    const opensAsked = () => server!.requests().map((r) => soapCall(r)).filter((c) => c?.action === 'ReportRangeMessageContactOpen' && c.params.Page === '1').map((c) => ({ msg: c!.params.MsgID, start: c!.params.StartDate, end: c!.params.EndDate }));
+    const opensAsked = () => h!.server.requests().map((r) => soapCall(r)).filter((c) => c?.action === 'ReportRangeMessageContactOpen' && c.params.Page === '1').map((c) => ({ msg: c!.params.MsgID, start: c!.params.StartDate, end: c!.params.EndDate }));
     const plain = (iso: string) => iso.replace(/\.\d+Z$/, 'Z'); // sent as UTC with Z, seconds precision
     // only the message that was not through, over the old window; the state is then that window's end
     expect(opensAsked()).toEqual([{ msg: '6001', start: plain(saved.until), end: plain(saved.resume.end) }]);
@@ -191,18 +166,18 @@ describe('source-listrak: a SOAP fault mid-pagination', () => {
     { stream: 'message_opens', fault: '^ReportRangeMessageContactOpen 5001 page 2$', operation: 'ReportRangeMessageContactOpen' },
     { stream: 'subscribed_contacts', fault: '^subscribed contacts of list 101 page 2$', operation: 'ReportRangeSubscribedContacts' },
   ])('a server fault once on page 2 of $operation ($stream): the read completes with exactly the clean records', async ({ stream, fault }) => {
-    server = await startReplayServer({ fixtures });
-    const clean = await read(server.url, stream);
+    h = await listrak();
+    const clean = await read(stream);
     expect(clean.code).toBe(0);
     const cleanKeys = keysOf(clean, stream);
     expect(cleanKeys.length).toBeGreaterThan(0);
     expect(new Set(cleanKeys).size).toBe(cleanKeys.length);
 
-    server.addFault({ ...faultResponse, match: fault, times: 1 });
-    const run = await read(server.url, stream);
-    expect(server.faultsFired()).toBe(1); // the fault did happen, on page 2
-    expect.soft(errorsOf(run).map((e) => e.message)).toEqual([]);
-    expect.soft(statusesOf(run, stream)).toContain('COMPLETE');
+    h.server.addFault({ ...faultResponse, match: fault, times: 1 });
+    const run = await read(stream);
+    expect(h.server.faultsFired()).toBe(1); // the fault did happen, on page 2
+    expect.soft(h.errors(run).map((e) => e.message)).toEqual([]);
+    expect.soft(h.statuses(run)).toContain(`${stream}:COMPLETE`);
     expect(run.code).toBe(0);
     const keys = keysOf(run, stream);
     expect(new Set(keys)).toEqual(new Set(cleanKeys));

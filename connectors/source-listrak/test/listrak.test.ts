@@ -1,77 +1,63 @@
 // source-listrak against the replay server speaking SOAP: table selection, SOAP faults other than
 // login, typed values, and 200,000 sent contacts over many pages with flat memory.
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReplayServer, soapCall, type ReplayServer } from '@conkit/acceptance-tests';
-import { runConnector, ofType, sampleRss } from '@conkit/base/testing';
+import { connectorHarness, soapCall, type ConnectorHarness, type ReplayOptions } from '@conkit/acceptance-tests';
+import { sampleRss, jsonFile, catalogOf } from '@conkit/base/testing';
 import { coerceValue } from '../src/coerce.js';
 import { envelope, listRow, messageRow } from '../fixtures/envelope.mjs';
 
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'listrak-'));
 const PASSWORD = 'listrak-test-password-31ac';
-let server: ReplayServer | undefined;
-afterEach(async () => server?.close());
-let n = 0;
-const file = (v: unknown) => {
-  const f = join(dir, `${n++}.json`);
-  writeFileSync(f, JSON.stringify(v));
-  return f;
-};
-const config = (url: string) => file({ username: 'fixture-user', password: PASSWORD, start_date: '2024-01-01', endpoint: `${url}/v31/IntegrationService.asmx` });
-const catalog = (streams: string[]) => file({ streams: streams.map((name) => ({ stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })) });
-const ops = (s: ReplayServer) => s.requests().map((r) => soapCall(r)?.action);
+const config = { username: 'fixture-user', password: PASSWORD, start_date: '2024-01-01', endpoint: '{{replay_url}}/v31/IntegrationService.asmx' };
+const listrak = (replay?: ReplayOptions) => connectorHarness({ connector: 'source-listrak', config, mode: 'full_refresh', ...(replay ? { replay } : { fixtures: true }) });
+let h: ConnectorHarness | undefined;
+afterEach(async () => h?.close());
+const ops = () => h!.server.requests().map((r) => soapCall(r)?.action);
 
 describe('source-listrak', () => {
   it('reading lists alone makes no message-level calls', async () => {
-    server = await startReplayServer({ fixtures });
-    const run = await runConnector(main, ['read', '--config', config(server.url), '--catalog', catalog(['lists'])]);
+    h = await listrak();
+    const run = await h.read(['lists']);
     expect(run.code).toBe(0);
-    expect(ofType(run, 'RECORD')).toHaveLength(2);
-    expect(ops(server)).toEqual(['GetContactListCollection']);
+    expect(h.records(run)).toHaveLength(2);
+    expect(ops()).toEqual(['GetContactListCollection']);
   });
 
   it('names the operation and parameters of a SOAP fault, marks the stream INCOMPLETE and goes on', async () => {
-    server = await startReplayServer({ fixtures });
+    h = await listrak();
     // a server fault that persists: retried, then the stream gives up (a one-off one is retried away: fault-mid-pagination.test.ts)
-    server.addFault({ status: 500, match: 'ReportRangeMessageContactOpen 5002 page 1', times: 10_000, headers: { 'content-type': 'text/xml' }, body: '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>Message 5002 is not available</faultstring></soap:Fault></soap:Body></soap:Envelope>' });
-    const run = await runConnector(main, ['read', '--config', config(server.url), '--catalog', catalog(['message_opens', 'lists'])]);
+    h.server.addFault({ status: 500, match: 'ReportRangeMessageContactOpen 5002 page 1', times: 10_000, headers: { 'content-type': 'text/xml' }, body: '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>Message 5002 is not available</faultstring></soap:Fault></soap:Body></soap:Envelope>' });
+    const run = await h.read(['message_opens', 'lists']);
     expect(run.code).toBe(1);
-    const err = ofType(run, 'TRACE').find((m) => m.trace.type === 'ERROR')!.trace.error!;
+    const err = h.errors(run)[0];
     expect(err.message).toMatch(/ReportRangeMessageContactOpen\(MsgID=5002, StartDate=2024-01-01T00:00:00Z, EndDate=.*, Page=1\) failed with a SOAP fault: Message 5002 is not available \(after 6 attempts\)/);
     expect(err.failure_type).toBe('transient_error');
-    const statuses = ofType(run, 'TRACE').filter((m) => m.trace.type === 'STREAM_STATUS').map((m) => `${m.trace.stream_status!.stream_descriptor.name}:${m.trace.stream_status!.status}`);
+    const statuses = h.statuses(run);
     expect(statuses).toContain('message_opens:INCOMPLETE');
     expect(statuses).toContain('lists:COMPLETE');
     expect(run.stdout + run.stderr).not.toContain(PASSWORD);
   });
 
   it('a bad ListID fault names ReportListMessageActivity and its ListID; messages INCOMPLETE, subscribed_contacts goes on', async () => {
-    server = await startReplayServer({ fixtures });
-    server.addFault({ status: 500, match: 'messages of list 202', headers: { 'content-type': 'text/xml' }, body: '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>Invalid ListID 202</faultstring></soap:Fault></soap:Body></soap:Envelope>' });
-    const run = await runConnector(main, ['read', '--config', config(server.url), '--catalog', catalog(['messages', 'subscribed_contacts'])]);
+    h = await listrak();
+    h.server.addFault({ status: 500, match: 'messages of list 202', headers: { 'content-type': 'text/xml' }, body: '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>Invalid ListID 202</faultstring></soap:Fault></soap:Body></soap:Envelope>' });
+    const run = await h.read(['messages', 'subscribed_contacts']);
     expect(run.code).toBe(1);
-    const errors = ofType(run, 'TRACE').filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error!.message);
+    const errors = h.errors(run).map((e) => e.message);
     expect(errors).toHaveLength(2);
     expect(errors[1]).toMatch(/did not complete: messages\./);
     expect(errors[0]).toMatch(/^Stream 'messages' failed: ReportListMessageActivity\(ListID=202, StartDate=2024-01-01T00:00:00Z, EndDate=[^,]+Z, IncludeTestMessages=true\) failed with a SOAP fault: Invalid ListID 202/);
     // a Client fault is the request's own problem: asked once, not retried
-    expect(ofType(run, 'TRACE').find((m) => m.trace.type === 'ERROR')!.trace.error!.failure_type).toBe('system_error');
-    expect(server.requests().filter((r) => r.body.includes('ReportListMessageActivity') && /<(\w+:)?ListID>202</.test(r.body))).toHaveLength(1);
-    const statuses = ofType(run, 'TRACE').filter((m) => m.trace.type === 'STREAM_STATUS').map((m) => `${m.trace.stream_status!.stream_descriptor.name}:${m.trace.stream_status!.status}`);
+    expect(h.errors(run)[0].failure_type).toBe('system_error');
+    expect(h.server.requests().filter((r) => r.body.includes('ReportListMessageActivity') && /<(\w+:)?ListID>202</.test(r.body))).toHaveLength(1);
+    const statuses = h.statuses(run);
     expect(statuses).toContain('messages:INCOMPLETE');
     expect(statuses).toContain('subscribed_contacts:COMPLETE');
-    const byStream = (name: string) => ofType(run, 'RECORD').filter((r) => r.record.stream === name);
-    expect(byStream('messages').every((r) => r.record.data.ListID === 101)).toBe(true);
-    expect(byStream('messages').length).toBeGreaterThan(0);
-    expect(new Set(byStream('subscribed_contacts').map((r) => r.record.data.ListID))).toEqual(new Set([101, 202]));
+    expect(h.records(run, 'messages').every((r) => r.ListID === 101)).toBe(true);
+    expect(h.records(run, 'messages').length).toBeGreaterThan(0);
+    expect(new Set(h.records(run, 'subscribed_contacts').map((r) => r.ListID))).toEqual(new Set([101, 202]));
     // a fault is the service's answer, not a transport error: asked once, not retried
-    expect(server.requests().filter((r) => soapCall(r)?.action === 'ReportListMessageActivity' && soapCall(r)?.params.ListID === '202')).toHaveLength(1);
+    expect(h.server.requests().filter((r) => soapCall(r)?.action === 'ReportListMessageActivity' && soapCall(r)?.params.ListID === '202')).toHaveLength(1);
     expect(run.stdout + run.stderr).not.toContain(PASSWORD);
   });
 
@@ -90,8 +76,8 @@ describe('source-listrak', () => {
     const PAGES = 400;
     const PER = 500;
     const pageBody = (page: number) => envelope('ReportMessageContactSent', page > PAGES ? [] : Array.from({ length: PER }, (_, i) => ({ EmailAddress: `c${(page - 1) * PER + i}@example.com` })));
-    server = await startReplayServer();
-    server.addHandler((req) => {
+    h = await listrak({});
+    h.server.addHandler((req) => {
       const call = soapCall(req);
       if (!call) return undefined;
       const xml = (body: string) => ({ headers: { 'content-type': 'text/xml' }, body });
@@ -100,7 +86,7 @@ describe('source-listrak', () => {
       if (call.action === 'ReportMessageContactSent') return xml(pageBody(Number(call.params.Page)));
       return undefined;
     });
-    const child = spawn(process.execPath, [main, 'read', '--config', config(server.url), '--catalog', catalog(['message_sends'])], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [h.main, 'read', '--config', jsonFile(h.config), '--catalog', jsonFile(catalogOf(['message_sends'], 'full_refresh'))], { stdio: ['ignore', 'pipe', 'ignore'] });
     const rss = sampleRss(child.pid!);
     let records = 0;
     let tail = '';
