@@ -6,3 +6,4 @@ export { loadAcceptanceConfigs, startEnvironment, repoRoot, type AcceptanceConfi
 export * as checks from './suite/checks.js';
 export { scanForSecrets } from './suite/scan.js';
 export { run as runForSuite, writeJson } from './suite/runner.js';
+export { connectorHarness, type ConnectorHarness, type ConnectorHarnessOptions } from './harness.js';

@@ -2,19 +2,15 @@
 // middle of ties), on a server that sorts by the sort_key it is sent and by email when none is (the
 // documented default, WIRE.md "sort"), with one response in five failing: 503s, connections dropped
 // mid-body, bodies cut short, and access tokens declared expired. Every user comes out exactly once.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReplayServer, loadExchanges, type ReplayServer } from '@conkit/acceptance-tests';
-import { runConnector, ofType, validateMessage } from '@conkit/base/testing';
+import { connectorHarness, loadExchanges, type ConnectorHarness } from '@conkit/acceptance-tests';
+import { jsonFile, validateMessage } from '@conkit/base/testing';
 
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'wootric-ties-'));
-let server: ReplayServer | undefined;
-afterEach(async () => server?.close());
+let h: ConnectorHarness | undefined;
+afterEach(async () => h?.close());
 
 const N = 5000;
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -27,40 +23,31 @@ const wootricDate = (ms: number) => {
 function usersFile(): string {
   const base = Date.UTC(2016, 11, 16, 17, 0, 0);
   // emails in an order unrelated to updated_at: a read relying on the default sort sees chaos
-  const users = Array.from({ length: N }, (_, i) => ({
+  return jsonFile(Array.from({ length: N }, (_, i) => ({
     id: 20000 + i,
     email: `u${String((i * 7919) % N).padStart(5, '0')}@example.com`,
     created_at: wootricDate(base - 86_400_000),
     updated_at: wootricDate(base + Math.floor(i / 23) * 1000),
     external_created_at: 1470000000,
     properties: {},
-  }));
-  const f = join(dir, 'end_users-5000.json');
-  writeFileSync(f, JSON.stringify(users));
-  return f;
-}
-
-function write(name: string, v: unknown): string {
-  const f = join(dir, name);
-  writeFileSync(f, JSON.stringify(v));
-  return f;
+  })), 'end_users-5000.json');
 }
 
 describe('source-wootric end_users: ties and faults', () => {
   it('reads 5,000 users changed in one window exactly once with 20% of responses failing', async () => {
     const ex = loadExchanges(join(fixtures, 'data.yaml')).find((e) => e.name === 'end_users')!;
-    server = await startReplayServer({ exchanges: [...loadExchanges(join(fixtures, 'oauth.yaml')), { ...ex, dataset: { ...ex.dataset!, file: usersFile() }, dir: '/' }] });
+    const config = { client_id: 'fixture-client-id', client_secret: 'wootric-test-secret-55e1', start_date: '2016-12-01', base_url: '{{replay_url}}' };
+    h = await connectorHarness({ connector: 'source-wootric', config, replay: { exchanges: [...loadExchanges(join(fixtures, 'oauth.yaml')), { ...ex, dataset: { ...ex.dataset!, file: usersFile() }, dir: '/' }] } });
+    const server = h.server;
     // one response in five fails, the kinds taking turns
     for (const [i, fault] of [{ status: 503 }, { drop: true }, { truncate: 0.6 }, { status: 401 }].entries()) {
       server.addFault({ ...fault, match: '^end_users$', every: 20, after: i * 5, times: 1000 });
     }
-    const config = write('config.json', { client_id: 'fixture-client-id', client_secret: 'wootric-test-secret-55e1', start_date: '2016-12-01', base_url: server.url });
-    const catalog = write('catalog.json', { streams: [{ stream: { name: 'end_users', json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' }] });
-    const run = await runConnector(main, ['read', '--config', config, '--catalog', catalog], { env: { CONKIT_RETRY_BASE_MS: '1' }, timeoutMs: 120_000 });
+    const run = await h.read(['end_users'], { env: { CONKIT_RETRY_BASE_MS: '1' }, timeoutMs: 120_000 });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     for (const m of run.messages) expect(validateMessage(m)).toEqual([]);
-    const ids = ofType(run, 'RECORD').map((m) => m.record.data.id as number);
+    const ids = h.records(run).map((r) => r.id as number);
     expect(ids).toHaveLength(N);
     expect(new Set(ids).size).toBe(N);
     const requests = server.requests().filter((r) => r.path === '/v1/end_users');

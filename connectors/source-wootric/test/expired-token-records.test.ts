@@ -1,39 +1,28 @@
 // An access token that Wootric declares expired (HTTP 401) in the middle of a stream, after at least
 // one page: the connector asks for a new token and the read yields exactly the records of a clean
 // run (same primary keys, same count, same data), for every Wootric stream.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReplayServer, loadExchanges, type Exchange, type ReplayServer } from '@conkit/acceptance-tests';
-import { runConnector, ofType, type ConnectorRun } from '@conkit/base/testing';
+import { connectorHarness, loadExchanges, type ConnectorHarness, type Exchange } from '@conkit/acceptance-tests';
+import { jsonFile, type ConnectorRun } from '@conkit/base/testing';
 
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
 const dataDir = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'wootric-expired-'));
 const SECRET = 'wootric-test-secret-3b7a';
 const TOKEN = 'fixture-access-token-a1';
-let server: ReplayServer | undefined;
-afterEach(async () => server?.close());
+const config = { client_id: 'fixture-client-id', client_secret: SECRET, start_date: '2016-12-01', base_url: '{{replay_url}}' };
+let h: ConnectorHarness | undefined;
+afterEach(async () => h?.close());
 
-const file = (name: string, v: unknown): string => {
-  const f = join(dir, name);
-  writeFileSync(f, JSON.stringify(v));
-  return f;
-};
-const catalog = (stream: string) => file(`catalog-${stream}.json`, {
-  streams: [{ stream: { name: stream, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' }],
-});
-const config = (url: string) => file('config.json', { client_id: 'fixture-client-id', client_secret: SECRET, start_date: '2016-12-01', base_url: url });
-const read = (url: string, stream: string) => runConnector(main, ['read', '--config', config(url), '--catalog', catalog(stream)], { env: { CONKIT_RETRY_BASE_MS: '20' } });
+const read = (stream: string) => h!.read([stream], { env: { CONKIT_RETRY_BASE_MS: '20' } });
 const byId = (run: ConnectorRun, stream: string) => {
   const out = new Map<number, unknown>();
-  for (const m of ofType(run, 'RECORD')) if (m.record.stream === stream) out.set(m.record.data.id as number, m.record.data);
+  for (const r of h!.records(run, stream)) out.set(r.id as number, r);
   return out;
 };
-const countOf = (run: ConnectorRun, stream: string) => ofType(run, 'RECORD').filter((m) => m.record.stream === stream).length;
+const countOf = (run: ConnectorRun, stream: string) => h!.records(run, stream).length;
 
 /**
  * The fixture's 40 declines fit in one page of 50, so no request of that stream comes after a page.
@@ -46,16 +35,15 @@ function declinesExchange(): Exchange {
     const t = new Date(start + Math.floor(i / 2) * 17 * 60_000 - 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
     return { id: 6000 + i, end_user_id: 7000 + (i % 60), survey_id: 300 + (i % 3), created_at: `${t} -0800`, updated_at: `${t} -0800` };
   });
-  const data = join(dir, 'declines-140.json');
-  writeFileSync(data, JSON.stringify([...fixture, ...more]));
+  const data = jsonFile([...fixture, ...more], 'declines-140.json');
   const ex = loadExchanges(join(fixtures, 'data.yaml')).find((e) => e.name === 'declines')!;
   return { ...ex, dataset: { ...ex.dataset!, file: data }, dir: '/' };
 }
 
-async function serverFor(stream: string): Promise<ReplayServer> {
-  if (stream !== 'declines') return startReplayServer({ fixtures });
+function harnessFor(stream: string): Promise<ConnectorHarness> {
+  if (stream !== 'declines') return connectorHarness({ connector: 'source-wootric', config, fixtures: true });
   const exchanges = [...loadExchanges(join(fixtures, 'oauth.yaml')), ...loadExchanges(join(fixtures, 'data.yaml')).filter((e) => e.name !== 'declines'), declinesExchange()];
-  return startReplayServer({ exchanges });
+  return connectorHarness({ connector: 'source-wootric', config, replay: { exchanges } });
 }
 
 const PATHS: Record<string, string> = { responses: '/v1/responses', declines: '/v1/declines', end_users: '/v1/end_users' };
@@ -67,8 +55,9 @@ describe('source-wootric: a token expired mid-stream', () => {
     { stream: 'declines', after: 1 },
     { stream: 'end_users', after: 1 },
   ])('$stream: a 401 after $after page(s) gets a new token and the very records of a clean run', async ({ stream, after }) => {
-    server = await serverFor(stream);
-    const clean = await read(server.url, stream);
+    h = await harnessFor(stream);
+    const server = h.server;
+    const clean = await read(stream);
     expect(clean.code).toBe(0);
     const want = byId(clean, stream);
     const dataRequests = server.requests().filter((r) => r.path === PATHS[stream]).length;
@@ -79,7 +68,7 @@ describe('source-wootric: a token expired mid-stream', () => {
     const seenBefore = server.requests().length;
     const tokensBefore = server.hits('token for the fixture client');
     server.addFault({ status: 401, times: 1, after, match: `^${stream}$`, headers: { 'content-type': 'application/json' }, body: '{"error":"The access token expired"}' });
-    const run = await read(server.url, stream);
+    const run = await read(stream);
     expect(run.code).toBe(0);
     expect(server.faultsFired()).toBe(1);
 

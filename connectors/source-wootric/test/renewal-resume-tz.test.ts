@@ -1,35 +1,22 @@
 // source-wootric against the replay server: a token that runs out by the clock mid-sync, a resumed
 // read from a bookmark inside the 1,700-record window, and the same records whatever the local TZ.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReplayServer, type ReplayServer } from '@conkit/acceptance-tests';
-import { runConnector, ofType, type ConnectorRun } from '@conkit/base/testing';
+import { connectorHarness, type ConnectorHarness } from '@conkit/acceptance-tests';
 
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
 const dataDir = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'wootric-'));
-let server: ReplayServer | undefined;
-afterEach(async () => server?.close());
-
-const file = (name: string, v: unknown): string => {
-  const f = join(dir, name);
-  writeFileSync(f, JSON.stringify(v));
-  return f;
-};
-const catalog = (streams: string[]) => file('catalog.json', {
-  streams: streams.map((name) => ({ stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' })),
-});
-const config = (url: string) => file('config.json', { client_id: 'fixture-client-id', client_secret: 'wootric-test-secret-8d2c', start_date: '2016-12-01', base_url: url });
-const records = (run: ConnectorRun, stream: string) => ofType(run, 'RECORD').filter((m) => m.record.stream === stream).map((m) => m.record.data);
+const config = { client_id: 'fixture-client-id', client_secret: 'wootric-test-secret-8d2c', start_date: '2016-12-01', base_url: '{{replay_url}}' };
+const wootric = () => connectorHarness({ connector: 'source-wootric', config, fixtures: true });
+let h: ConnectorHarness | undefined;
+afterEach(async () => h?.close());
 const raw = (name: string) => JSON.parse(readFileSync(join(dataDir, `${name}.json`), 'utf8')) as Record<string, unknown>[];
 
 describe('source-wootric', () => {
   it('renews a token that runs out by the clock before using it again, without losing its place', async () => {
-    server = await startReplayServer({ fixtures });
+    h = await wootric();
+    const server = h.server;
     let issuedAt = 0;
     let refused = 0;
     // the token answer says it lasts 2 s; the data endpoints refuse it after that
@@ -45,9 +32,9 @@ describe('source-wootric', () => {
       return undefined;
     });
     server.addFault({ delayMs: 120, times: 40, match: '^responses$' }); // about 4 s of reading
-    const run = await runConnector(main, ['read', '--config', config(server.url), '--catalog', catalog(['responses'])]);
+    const run = await h.read(['responses']);
     expect(run.code).toBe(0);
-    const ids = records(run, 'responses').map((r) => r.id);
+    const ids = h.records(run, 'responses').map((r) => r.id);
     expect(ids.length).toBe(1700);
     expect(new Set(ids).size).toBe(1700);
     expect(refused).toBe(0);
@@ -57,21 +44,21 @@ describe('source-wootric', () => {
   });
 
   it('resumes from a bookmark inside a window: nothing before it is re-read, nothing after it is missed', async () => {
-    server = await startReplayServer({ fixtures });
+    h = await wootric();
     const all = raw('responses');
     const bookmark = new Date(Date.parse(String(all[800].created_at).replace(' ', 'T').replace(/ ([+-]\d\d)(\d\d)$/, '$1:$2'))).toISOString();
-    const state = file('state.json', [{ type: 'STREAM', stream: { stream_descriptor: { name: 'responses' }, stream_state: { created_at: bookmark } } }]);
-    const run = await runConnector(main, ['read', '--config', config(server.url), '--catalog', catalog(['responses']), '--state', state]);
+    const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'responses' }, stream_state: { created_at: bookmark } } }];
+    const run = await h.read(['responses'], { state });
     expect(run.code).toBe(0);
-    const got = records(run, 'responses');
+    const got = h.records(run, 'responses');
     const want = all.filter((r) => Date.parse(String(r.created_at).replace(' ', 'T').replace(/ ([+-]\d\d)(\d\d)$/, '$1:$2')) >= Date.parse(bookmark));
     expect(want.length).toBeGreaterThan(800);
     expect(new Set(got.map((r) => r.id))).toEqual(new Set(want.map((r) => r.id)));
     expect(got.length).toBe(want.length);
-    const last = ofType(run, 'STATE').at(-1)!.state.stream!.stream_state as { created_at: string };
+    const last = h.state(run).stream!.stream_state as { created_at: string };
     expect(last.created_at > bookmark).toBe(true);
     // every query is bounded above by the sync's start, so a sync ends even while responses keep coming
-    const lt = server.requests().filter((r) => r.path === '/v1/responses').map((r) => Number(r.query['created[lt]']));
+    const lt = h.server.requests().filter((r) => r.path === '/v1/responses').map((r) => Number(r.query['created[lt]']));
     expect(lt.every((s) => Math.abs(s - Date.now() / 1000) < 120)).toBe(true);
   });
 
@@ -85,13 +72,13 @@ describe('source-wootric', () => {
   });
 
   it('emits the same UTC timestamps whatever the local time zone', async () => {
-    server = await startReplayServer({ fixtures });
-    const read = (TZ: string) => runConnector(main, ['read', '--config', config(server!.url), '--catalog', catalog(['declines', 'end_users'])], { env: { TZ } });
+    h = await wootric();
+    const read = (TZ: string) => h!.read(['declines', 'end_users'], { env: { TZ } });
     const [tokyo, la] = [await read('Asia/Tokyo'), await read('America/Los_Angeles')];
     expect(tokyo.code).toBe(0);
-    expect(records(tokyo, 'declines')).toEqual(records(la, 'declines'));
-    expect(records(tokyo, 'end_users')).toEqual(records(la, 'end_users'));
-    const first = records(tokyo, 'end_users').find((r) => r.id === 7000)!;
+    expect(h.records(tokyo, 'declines')).toEqual(h.records(la, 'declines'));
+    expect(h.records(tokyo, 'end_users')).toEqual(h.records(la, 'end_users'));
+    const first = h.records(tokyo, 'end_users').find((r) => r.id === 7000)!;
     // the fixture's summer "2016-07-20 09:00:00 -0700" and December "2016-12-16 09:05:00 -0800";
     // external_created_at stays the Unix timestamp Wootric sends (WIRE.md: end_users fields)
     expect(first.created_at).toBe('2016-07-20T16:00:00.000Z');
