@@ -140,7 +140,10 @@ function feed(from: Readable, to: Duplex): void {
 }
 
 export interface CsvOptions {
-  /** A csv-parse (or alike) parser that emits each record as an array of cells; it gets the first chunk to choose a delimiter. */
+  /**
+   * A csv-parse (or alike) parser that emits each record as an array of cells, a blank line as one
+   * empty cell (csv-parse with `relax_column_count`); it gets the first chunk to choose a delimiter.
+   */
   parser(head: string): Transform;
   /** The first record names the columns (default), or these are the column names of a header-less file. */
   columns?: string[];
@@ -149,10 +152,16 @@ export interface CsvOptions {
 /** CSV rows a batch at a time (one parsed input chunk per batch); blank lines are skipped, lines counted. */
 export async function* csvRows(body: Readable, opts: CsvOptions): AsyncGenerator<Parsed[]> {
   const { head, rest } = await peek(body);
-  if (!head.trim()) return;
-  const parser = opts.parser(head);
+  try {
+    if (head.trim()) yield* csvRecords(rest, opts.parser(head), opts.columns);
+  } finally {
+    rest.destroy(); // a consumer that stops early releases the body
+  }
+}
+
+async function* csvRecords(rest: Readable, parser: Transform, names: string[] | undefined): AsyncGenerator<Parsed[]> {
   feed(rest, parser);
-  let columns = opts.columns;
+  let columns = names;
   let line = 1;
   for await (const records of readBatches<string[]>(parser)) {
     const batch: Parsed[] = [];
@@ -183,15 +192,23 @@ interface StreamArray { withParserAsStream(): NodeJS.ReadWriteStream }
  */
 export async function* jsonRows(body: Readable, parse: (text: string) => unknown = JSON.parse): AsyncGenerator<Parsed[]> {
   const { head, rest } = await peek(body);
-  const start = head.trimStart()[0];
-  if (start === undefined) return;
-  if (start === '[') {
-    const streamArray = (await import('stream-json/streamers/stream-array.js')).default as unknown as StreamArray;
-    const items = streamArray.withParserAsStream() as unknown as Duplex;
-    feed(rest, items);
-    for await (const b of readBatches<{ key: number; value: JsonObject }>(items)) yield b.map(({ key, value }) => ({ line: key + 1, row: value }));
-    return;
+  try {
+    const start = head.trimStart()[0];
+    if (start === '[') yield* jsonArray(rest);
+    else if (start !== undefined) yield* jsonObjects(rest, parse);
+  } finally {
+    rest.destroy(); // a consumer that stops early releases the body
   }
+}
+
+async function* jsonArray(rest: Readable): AsyncGenerator<Parsed[]> {
+  const streamArray = (await import('stream-json/streamers/stream-array.js')).default as unknown as StreamArray;
+  const items = streamArray.withParserAsStream() as unknown as Duplex;
+  feed(rest, items);
+  for await (const b of readBatches<{ key: number; value: JsonObject }>(items)) yield b.map(({ key, value }) => ({ line: key + 1, row: value }));
+}
+
+async function* jsonObjects(rest: Readable, parse: (text: string) => unknown): AsyncGenerator<Parsed[]> {
   let batch: Parsed[] = [];
   let [buffer, depth, startLine, line] = ['', 0, 0, 0];
   for await (const text of createInterface({ input: rest, crlfDelay: Infinity })) {

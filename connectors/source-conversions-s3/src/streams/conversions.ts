@@ -1,49 +1,30 @@
-import { checkpoint, defineStream, type JsonObject } from '@conkit/base';
-import { S3ObjectGoneError, createS3Client, listObjects, openObject, type S3Object } from '@conkit/base/s3';
+import { byDay, csvRows, fileStream, jsonRows, reject, type DatedFile } from '@conkit/base/s3';
+import { parse as csvParse } from 'csv-parse';
+import JSON5 from 'json5';
 import schema from '../schemas/conversions.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { chooseFiles, parseState, settle } from '../delivery.js';
-import { fileRecords } from '../file-rows.js';
-import { formatOf } from '../readers.js';
+import { checkRow, dateOfKey, detectDelimiter, formatOf } from '../rules.js';
 
-export default defineStream<Config>({
+// One file a day, the date in its name (Botify); rows checked by the rules, each rejection reported.
+export default fileStream<Config, DatedFile>({
   name: 'conversions',
   schema,
   primaryKey: [['url'], ['date'], ['channel'], ['device']],
   cursorField: 'date',
-  stateMode: 'manual',
-  // the last day known complete, and the files read since (key -> LastModified)
-  stateSchema: { type: 'object', properties: { last_complete_date: { type: 'string', format: 'date' }, files: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } } },
-  read: async function* (ctx) {
-    const s3 = createS3Client(ctx.config);
-    try {
-      let state = parseState(ctx.state);
-      const objects: S3Object[] = []; // one day's file a day: the listing is small enough to hold
-      for await (const o of listObjects(s3, ctx.config)) {
-        if (formatOf(o.key, ctx.config.format)) objects.push(o);
-        else ctx.log.warn(`${o.key}: not a CSV or JSON file by its extension; skipped (set format to read it anyway)`);
-      }
-      const files = chooseFiles(objects, state, ctx.config.start_date, ctx.log);
-      for (const f of files) {
-        let rows = 0;
-        try {
-          for await (const batch of fileRecords(openObject(s3, ctx.config, f, { log: ctx.log }), f.key, f.date, ctx.config, ctx.log)) {
-            rows += batch.length;
-            yield batch;
-          }
-        } catch (e) {
-          // deleted after it was listed: not read, so not remembered; a copy that comes back is read then
-          if (!(e instanceof S3ObjectGoneError) || rows > 0) throw e;
-          ctx.log.warn(`${f.key}: deleted after it was listed (NoSuchKey); skipped`);
-          continue;
-        }
-        state = { ...state, files: { ...state.files, [f.key]: f.lastModified.toISOString() } };
-        yield checkpoint(state as unknown as JsonObject);
-      }
-      state = settle(state, files.at(-1)?.date ?? state.last_complete_date);
-      yield checkpoint(state as unknown as JsonObject);
-    } finally {
-      s3.destroy();
-    }
+  s3: (config) => config,
+  isFile: (key, config) => formatOf(key, config.format) !== undefined,
+  files: 'CSV or JSON files by their extension (set format to read them anyway)',
+  // a file that arrives late for an earlier day is still read within 30 days of the newest day
+  ledger: byDay({ dateOf: dateOfKey, from: (c) => c.start_date, lateDays: 30, example: 'conversion-export-2020-09-22.csv' }),
+  parse: (body, file, c) =>
+    formatOf(file.key, c.format) === 'csv'
+      ? csvRows(body, { columns: c.columns, parser: (head) => csvParse({ delimiter: c.csv_delimiter ?? detectDelimiter(head.split(/\r?\n/)[0]), relax_column_count: true, trim: true, relax_quotes: true }) })
+      : jsonRows(body, JSON5.parse), // JSON, JSON lines, or Botify's single-quoted row file
+  row: ({ row, line }, file, { config }, warn) => {
+    const v = checkRow(row, file.date, config);
+    if (!v.ok) return reject(v.field, v.reason);
+    for (const w of v.warnings) warn(w);
+    return { ...v.record, _file: file.key, _line: line };
   },
+  invalidRows: (config) => config.invalid_rows,
 });
