@@ -1,27 +1,10 @@
-// Botify's delivery rules for conversion files, as pure functions: a file's format, its separator,
-// the date in its name, and the checks every row must pass. Each rejection says which field is wrong and why.
+// Botify's delivery rules for conversion files, as pure functions: the date in a file name, and the
+// checks every row must pass. Each rejection says which field is wrong and why.
 import type { Config, Field } from './config.js';
 
 export interface Row { url?: unknown; date?: unknown; channel?: unknown; device?: unknown; transactions?: unknown; revenue?: unknown }
 export interface Conversion { url: string; date: string; channel: string | null; device: string | null; transactions: number | null; revenue: number | null }
 export type Verdict = { ok: true; record: Conversion; warnings: string[] } | { ok: false; field: Field; reason: string };
-
-/** A file's format by its extension when `format` is `auto`; undefined: not a file this connector reads. */
-export function formatOf(key: string, configured: Config['format']): 'csv' | 'json' | undefined {
-  if (configured !== 'auto') return configured;
-  const name = key.toLowerCase().replace(/\.gz$/, '');
-  return /\.(csv|tsv|txt)$/.test(name) ? 'csv' : /\.(json|jsonl|ndjson)$/.test(name) ? 'json' : undefined;
-}
-
-/** The separator of a header-less CSV file: the one of `,` `;` tab `|` that its first line holds most of. */
-export function detectDelimiter(firstLine: string): string {
-  let [best, most] = [',', 0];
-  for (const d of [',', ';', '\t', '|']) {
-    const n = firstLine.split(d).length - 1;
-    if (n > most) [best, most] = [d, n];
-  }
-  return best;
-}
 
 export function isRealDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);

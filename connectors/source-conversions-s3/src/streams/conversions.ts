@@ -1,11 +1,10 @@
-import { byDay, csvRows, fileStream, jsonRows, reject, type DatedFile } from '@conkit/base/s3';
-import { parse as csvParse } from 'csv-parse';
-import JSON5 from 'json5';
+import { fileStream, reject, type DatedFile } from '@conkit/base/s3';
 import schema from '../schemas/conversions.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { checkRow, dateOfKey, detectDelimiter, formatOf } from '../rules.js';
+import { checkRow } from '../rules.js';
+import { csvRows, days, formatOf, jsonRows } from '../readers.js';
 
-// One file a day, the date in its name (Botify); rows checked by the rules, each rejection reported.
+// Daily conversion files (Botify's delivery): each row checked by the rules, each rejection reported.
 export default fileStream<Config, DatedFile>({
   name: 'conversions',
   schema,
@@ -14,12 +13,8 @@ export default fileStream<Config, DatedFile>({
   s3: (config) => config,
   isFile: (key, config) => formatOf(key, config.format) !== undefined,
   files: 'CSV or JSON files by their extension (set format to read them anyway)',
-  // a file that arrives late for an earlier day is still read within 30 days of the newest day
-  ledger: byDay({ dateOf: dateOfKey, from: (c) => c.start_date, lateDays: 30, example: 'conversion-export-2020-09-22.csv' }),
-  parse: (body, file, c) =>
-    formatOf(file.key, c.format) === 'csv'
-      ? csvRows(body, { columns: c.columns, parser: (head) => csvParse({ delimiter: c.csv_delimiter ?? detectDelimiter(head.split(/\r?\n/)[0]), relax_column_count: true, trim: true, relax_quotes: true }) })
-      : jsonRows(body, JSON5.parse), // JSON, JSON lines, or Botify's single-quoted row file
+  ledger: days,
+  parse: (body, file, c) => (formatOf(file.key, c.format) === 'csv' ? csvRows(body, c.columns, c.csv_delimiter) : jsonRows(body)),
   row: ({ row, line }, file, { config }, warn) => {
     const v = checkRow(row, file.date, config);
     if (!v.ok) return reject(v.field, v.reason);
