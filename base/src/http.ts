@@ -6,7 +6,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { AxiosInstance, AxiosResponse, AxiosError, CreateAxiosDefaults } from 'axios';
 import { ConnectorError, configError, transientError, systemError } from './errors.js';
-import { UNREACHABLE_RETRIES, backoffMs, decide, isUnreachableCode, serverWaitMs, sleep, unreachableMessage, type EndpointField } from './retry.js';
+import { decide, isUnreachableCode, retryBaseMs, retrying, serverWaitMs, unreachableMessage, type EndpointField } from './retry.js';
 import { RateLimiter, type RateLimit } from './ratelimit.js';
 import type { Logger } from './log.js';
 
@@ -56,10 +56,6 @@ export interface HttpResponse<T> { status: number; headers: Record<string, strin
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 
-const envNumber = (name: string): number | undefined => {
-  const v = process.env[name];
-  return v && /^\d+$/.test(v) ? Number(v) : undefined;
-};
 
 export class HttpClient {
   /** axios is loaded on the first request: spec, discover and S3-only connectors never pay its ~80 ms import. */
@@ -78,7 +74,7 @@ export class HttpClient {
       ...options,
       retries: options.retries ?? 5,
       // CONKIT_RETRY_BASE_MS lets fault tests run the real retry path without waiting seconds.
-      backoffBaseMs: options.backoffBaseMs ?? envNumber('CONKIT_RETRY_BASE_MS') ?? 1000,
+      backoffBaseMs: options.backoffBaseMs ?? retryBaseMs(),
       backoffMaxMs: options.backoffMaxMs ?? 60_000,
       maxWaitMs: options.maxWaitMs ?? 10 * 60_000,
       timeoutMs: options.timeoutMs ?? 60_000,
@@ -115,55 +111,39 @@ export class HttpClient {
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const what = `${req.method ?? 'GET'} ${req.path}`;
     this.checkUrl(req.path);
-    let waited = 0;
     let refreshed = false;
-    for (let attempt = 1; ; attempt++) {
-      let res: AxiosResponse<string> | undefined;
-      let problem: string;
-      let serverWait: number | undefined;
-      let unreachable: string | undefined;
+    return retrying<HttpResponse<T>>(async () => {
+      let res: AxiosResponse<string>;
       try {
         res = await this.send(req);
-        this.reached = true;
-        this.limiter.observe(res.headers as Record<string, unknown>);
-        const decision = decide(res.status);
-        if (decision.action === 'success') {
-          const parsed = this.parse<T>(req, res);
-          if (parsed.ok) return { status: res.status, headers: plainHeaders(res.headers), data: parsed.value };
-          problem = `${what} returned a body that is not valid JSON (${parsed.reason})`;
-        } else if (decision.action === 'refresh_auth' && req.auth !== false && this.opts.auth?.refresh && !refreshed) {
-          refreshed = true;
-          this.opts.log?.info(`${what} answered 401; renewing the credential and trying again`);
-          await this.opts.auth.refresh();
-          attempt--;
-          continue;
-        } else if (decision.action !== 'retry') {
-          throw this.statusError(what, res);
-        } else {
-          problem = `${what} answered HTTP ${res.status}`;
-          serverWait = serverWaitMs(res.headers as Record<string, unknown>);
-        }
       } catch (err) {
         if (err instanceof ConnectorError) throw err;
-        problem = `${what} failed: ${describeNetworkError(err)}`;
         const code = networkCode(err);
-        if (!this.reached && isUnreachableCode(code)) unreachable = code;
+        return { retry: `${what} failed: ${describeNetworkError(err)}`, unreachable: !this.reached && isUnreachableCode(code) ? code : undefined };
       }
-      if (unreachable && attempt > UNREACHABLE_RETRIES) {
-        throw configError(unreachableMessage(this.urlOf(req.path), unreachable, this.opts.endpoint, attempt, this.opts.baseURL));
+      this.reached = true;
+      this.limiter.observe(res.headers as Record<string, unknown>);
+      const decision = decide(res.status);
+      if (decision.action === 'success') {
+        const parsed = this.parse<T>(req, res);
+        return parsed.ok ? { done: { status: res.status, headers: plainHeaders(res.headers), data: parsed.value } } : { retry: `${what} returned a body that is not valid JSON (${parsed.reason})` };
       }
-      if (attempt > this.opts.retries) {
-        throw transientError(`${problem}; gave up after ${attempt} attempts. The service may be down or rate limiting; run the sync again later.`);
+      if (decision.action === 'refresh_auth' && req.auth !== false && this.opts.auth?.refresh && !refreshed) {
+        refreshed = true;
+        this.opts.log?.info(`${what} answered 401; renewing the credential and trying again`);
+        await this.opts.auth.refresh();
+        return { retry: `${what} answered 401`, free: true };
       }
-      const delay = serverWait ?? backoffMs(attempt, this.opts.backoffBaseMs, unreachable ? Math.min(1000, this.opts.backoffMaxMs) : this.opts.backoffMaxMs);
-      if (waited + delay > this.opts.maxWaitMs) {
-        throw transientError(`${problem}; stopped retrying after waiting ${Math.round(waited / 1000)} s in total (limit ${Math.round(this.opts.maxWaitMs / 1000)} s). Run the sync again later.`);
-      }
-      // a host that never answered gets a short probe, reported once as its own error if it fails
-      (unreachable ? this.opts.log?.info : this.opts.log?.warn)?.(`${problem}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${(unreachable ? Math.min(UNREACHABLE_RETRIES, this.opts.retries) : this.opts.retries) + 1}${serverWait !== undefined ? ', as the server asked' : ''})`);
-      waited += delay;
-      await sleep(delay);
-    }
+      if (decision.action !== 'retry') throw this.statusError(what, res);
+      return { retry: `${what} answered HTTP ${res.status}`, waitMs: serverWaitMs(res.headers as Record<string, unknown>) };
+    }, {
+      retries: this.opts.retries,
+      baseMs: this.opts.backoffBaseMs,
+      maxMs: this.opts.backoffMaxMs,
+      maxWaitMs: this.opts.maxWaitMs,
+      log: this.opts.log,
+      unreachable: (code, n) => configError(unreachableMessage(this.urlOf(req.path), code, this.opts.endpoint, n, this.opts.baseURL)),
+    });
   }
 
   /**

@@ -1,5 +1,10 @@
-// What to do with each HTTP outcome, as a table (Airbyte declarative CDK style), and how long to wait.
+// The one retry path of the kit: what to do with each outcome (a status table, Airbyte declarative
+// CDK style), how long to wait, and the loop that HTTP and SOAP calls share (S3 requests are retried
+// by the AWS SDK alone, see s3.ts). A transport classifies each attempt once, into done, retry
+// (with the server's wait, if it named one) or a thrown ConnectorError; the loop does the rest.
 import type { FailureType } from './protocol.js';
+import { ConnectorError, transientError } from './errors.js';
+import type { Logger } from './log.js';
 
 export type Action = 'success' | 'retry' | 'refresh_auth' | 'fail';
 export interface Decision { action: Action; failureType?: FailureType }
@@ -89,3 +94,65 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     const t = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
   });
+
+/** What one attempt came to: a value, or a problem worth another attempt. */
+export type Outcome<T> =
+  | { done: T }
+  | {
+      /** What went wrong, for the WARN and the final error ("GET /x answered HTTP 503"). */
+      retry: string;
+      /** The wait the server asked for (Retry-After, a rate-limit reset). */
+      waitMs?: number;
+      /** A network code meaning the host was never reached: a short probe only. */
+      unreachable?: string;
+      /** The attempt does not count (a renewed credential): try again at once. */
+      free?: boolean;
+    };
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  baseMs: number;
+  maxMs: number;
+  /** Cap on the total time spent waiting between attempts. */
+  maxWaitMs?: number;
+  log?: Logger;
+  /** The error once an unreachable host's probe is over. */
+  unreachable?: (code: string, attempts: number) => ConnectorError;
+  /** The error once retries run out (default: a transient_error saying to run the sync again later). */
+  exhausted?: (problem: string, attempts: number) => ConnectorError;
+}
+
+/** Runs attempts until one is done, a ConnectorError is thrown, or the policy's limits are reached. */
+export async function retrying<T>(attempt: (n: number) => Promise<Outcome<T>>, p: RetryPolicy): Promise<T> {
+  let waited = 0;
+  for (let n = 1; ; n++) {
+    const o = await attempt(n);
+    if ('done' in o) return o.done;
+    if (o.free) {
+      n--;
+      continue;
+    }
+    const limit = o.unreachable ? Math.min(UNREACHABLE_RETRIES, p.retries) : p.retries;
+    if (n > limit) {
+      if (o.unreachable && p.unreachable) throw p.unreachable(o.unreachable, n);
+      throw p.exhausted?.(o.retry, n) ?? transientError(`${o.retry}; gave up after ${n} attempts. The service may be down or rate limiting; run the sync again later.`);
+    }
+    const delay = o.waitMs ?? backoffMs(n, p.baseMs, o.unreachable ? Math.min(1000, p.maxMs) : p.maxMs);
+    if (p.maxWaitMs !== undefined && waited + delay > p.maxWaitMs) {
+      throw transientError(`${o.retry}; stopped retrying after waiting ${Math.round(waited / 1000)} s in total (limit ${Math.round(p.maxWaitMs / 1000)} s). Run the sync again later.`);
+    }
+    // a host that never answered gets a short probe, reported once as its own error if it fails
+    const say = `${o.retry}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${limit + 1}${o.waitMs !== undefined ? ', as the server asked' : ''})`;
+    if (o.unreachable) p.log?.info(say);
+    else p.log?.warn(say);
+    waited += delay;
+    await sleep(delay);
+  }
+}
+
+/** Backoff base for tests: CONKIT_RETRY_BASE_MS runs the real retry path without waiting seconds. */
+export const retryBaseMs = (fallback = 1000): number => {
+  const v = process.env.CONKIT_RETRY_BASE_MS;
+  return v && /^\d+$/.test(v) ? Number(v) : fallback;
+};

@@ -2,7 +2,7 @@
 // connector (never downloaded), an endpoint override, a custom auth header, retries on transport
 // errors, 5xx and server faults, and SOAP faults turned into errors that name the operation and its parameters.
 import { ConnectorError, configError, systemError, transientError } from './errors.js';
-import { UNREACHABLE_RETRIES, backoffMs, isNetworkCode, isUnreachableCode, sleep, unreachableMessage, type EndpointField } from './retry.js';
+import { isUnreachableCode, retryBaseMs, retrying, unreachableMessage, type EndpointField, type Outcome } from './retry.js';
 import type { Logger } from './log.js';
 import { pageLoop } from './page-loop.js';
 import { untilEmpty } from './paginate.js';
@@ -82,58 +82,59 @@ export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
   // wrong address: a short probe, then a config_error naming the host and the field
   let reached = false;
   const describe = (op: string, args: Record<string, unknown>): string => `${op}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+  /** One failed call, classified once: retried (the returned outcome) or a thrown ConnectorError. */
+  const classify = (e: unknown, what: string): Outcome<never> => {
+    // a programming error or the kit's own verdict is never retried
+    if (e instanceof ConnectorError || e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) throw e;
+    const err = e as SoapFailure;
+    const fault = err.root?.Envelope?.Body?.Fault;
+    if (fault || err.response) reached = true;
+    if (!reached && isUnreachableCode(err.code)) return { retry: `${what} could not connect (${err.code})`, unreachable: err.code };
+    if (fault) {
+      const text = String(fault.faultstring ?? fault.faultcode ?? 'SOAP fault');
+      const login = s.isLoginFault?.(text);
+      if (typeof login === 'string') throw configError(login);
+      if (login) throw configError(`The service refused the login (${text}). Check ${s.credentials ?? 'the credentials in the config'}, and that the account has API access.`);
+      // SOAP 1.1 soap:Server / 1.2 Receiver: the service failed to process a sound request and the
+      // same request may succeed later (ASMX services answer a timeout this way); a Client fault is
+      // the request's own problem and would fail the same way again
+      if (/(^|:)(Server|Receiver)$/i.test(String(fault.faultcode ?? ''))) return { retry: `${what} failed with a SOAP fault: ${text}` };
+      throw systemError(`${what} failed with a SOAP fault: ${text}`);
+    }
+    const status = err.response?.status;
+    if (status === 401 || status === 403) throw configError(`${what} was refused with HTTP ${status}. Check ${s.credentials ?? 'the credentials in the config'} and the service's IP allow-list.`);
+    // no status: the connection failed or the envelope broke off (the XML parser's error carries no
+    // code); a 2xx here: the envelope arrived cut short; both are retried, like 408, 429 and 5xx
+    const retryable = status === undefined || (status >= 200 && status < 300) || status === 408 || status === 429 || status >= 500;
+    const problem = `${what} failed: ${status ? `HTTP ${status}` : err.message ?? String(e)}`;
+    if (!retryable) throw systemError(problem);
+    return { retry: problem };
+  };
   return {
     async call<T>(operation: string, args: Record<string, unknown>): Promise<T | null> {
       const fn = (client as unknown as Record<string, (a: unknown, o?: unknown) => Promise<[unknown]>>)[`${operation}Async`];
       if (!fn) throw systemError(`The WSDL has no operation ${operation}`);
-      for (let attempt = 1; ; attempt++) {
+      const what = describe(operation, args);
+      return retrying<T | null>(async () => {
+        let result: unknown;
         try {
-          const [result] = await fn.call(client, args, { timeout: s.timeoutMs ?? 120_000 });
-          reached = true;
-          const body = result as Record<string, unknown> | null;
-          const inBand = body ? s.inBandError?.(body) : undefined;
-          if (inBand) throw systemError(`${describe(operation, args)} answered with an error: ${inBand}`);
-          return (body?.[`${operation}Result`] ?? null) as T | null;
+          [result] = await fn.call(client, args, { timeout: s.timeoutMs ?? 120_000 });
         } catch (e) {
-          const err = e as SoapFailure;
-          const fault = err.root?.Envelope?.Body?.Fault;
-          if (fault || err.response) reached = true;
-          if (!reached && isUnreachableCode(err.code)) {
-            if (attempt > UNREACHABLE_RETRIES) throw configError(unreachableMessage(s.endpoint ?? s.wsdl, err.code!, s.endpointField, attempt));
-            const delay = backoffMs(attempt, Number(process.env.CONKIT_RETRY_BASE_MS ?? 1000), 1000);
-            s.log?.info(`${operation} could not connect (${err.code}); retrying in ${(delay / 1000).toFixed(1)} s`);
-            await sleep(delay);
-            continue;
-          }
-          if (fault) {
-            const text = String(fault.faultstring ?? fault.faultcode ?? 'SOAP fault');
-            const login = s.isLoginFault?.(text);
-            if (typeof login === 'string') throw configError(login);
-            if (login) throw configError(`The service refused the login (${text}). Check ${s.credentials ?? 'the credentials in the config'}, and that the account has API access.`);
-            // SOAP 1.1 soap:Server / 1.2 Receiver: the service failed to process a sound request and
-            // the same request may succeed later (ASMX services answer a timeout this way); a Client
-            // fault is the request's own problem and would fail the same way again
-            const serverSide = /(^|:)(Server|Receiver)$/i.test(String(fault.faultcode ?? ''));
-            if (!serverSide || attempt > retries) {
-              throw new ConnectorError(`${describe(operation, args)} failed with a SOAP fault: ${text}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`, { failureType: serverSide ? 'transient_error' : 'system_error' });
-            }
-            const delay = backoffMs(attempt, Number(process.env.CONKIT_RETRY_BASE_MS ?? 1000), 60_000);
-            s.log?.warn(`${operation} answered a server fault (${text}); retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${retries + 1})`);
-            await sleep(delay);
-            continue;
-          }
-          const status = err.response?.status;
-          // no status: the connection failed; a 2xx here: the envelope arrived broken (cut off); both are retried
-          const retryable = status === undefined ? isNetworkCode(err.code) || /socket hang up|aborted|ECONNRESET|timeout/i.test(err.message ?? '') || err.code === undefined : (status >= 200 && status < 300) || status === 408 || status === 429 || status >= 500;
-          if (status === 401 || status === 403) throw configError(`${describe(operation, args)} was refused with HTTP ${status}. Check the credentials and the service's IP allow-list.`);
-          if (!retryable || attempt > retries) {
-            throw (retryable ? transientError : systemError)(`${describe(operation, args)} failed: ${status ? `HTTP ${status}` : err.message ?? String(e)}${attempt > 1 ? ` after ${attempt} attempts` : ''}`);
-          }
-          const delay = backoffMs(attempt, Number(process.env.CONKIT_RETRY_BASE_MS ?? 1000), 60_000);
-          s.log?.warn(`${operation} failed (${status ? `HTTP ${status}` : err.message}); retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${retries + 1})`);
-          await sleep(delay);
+          return classify(e, what);
         }
-      }
+        reached = true;
+        const body = result as Record<string, unknown> | null;
+        const inBand = body ? s.inBandError?.(body) : undefined;
+        if (inBand) throw systemError(`${what} answered with an error: ${inBand}`);
+        return { done: (body?.[`${operation}Result`] ?? null) as T | null };
+      }, {
+        retries,
+        baseMs: retryBaseMs(),
+        maxMs: 60_000,
+        log: s.log,
+        unreachable: (code, n) => configError(unreachableMessage(s.endpoint ?? s.wsdl, code, s.endpointField, n)),
+        exhausted: (problem, n) => transientError(`${problem} (after ${n} attempts)`),
+      });
     },
   };
 }
