@@ -1,7 +1,6 @@
-// File streams (issue 19): a stream over files in S3 is a declaration of vendor facts (which keys
-// are its files, which of them are unread, how a file's bytes become rows, the row rules) and the
-// kit does the rest: list, pick the unread files, open each (closed in `finally`, also when the
-// consumer stops early), parse a batch at a time, checkpoint after each file, keep the state bounded.
+// File streams: a connector declares vendor facts (which keys are its files, which are unread, how
+// bytes become rows, the row rules); the kit lists, picks, opens (closed in `finally`, also when the
+// consumer stops early), parses a batch at a time, checkpoints after each file, keeps state bounded.
 import { createInterface } from 'node:readline';
 import { Readable, type Duplex, type Transform } from 'node:stream';
 import { readBatches } from './batches.js';
@@ -17,12 +16,9 @@ export type Parsed = { line: number; row: JsonObject } | { line: number; error: 
 /** Which files are unread and what state says so; the state stays bounded however many files were read. */
 export interface FileLedger<F extends S3Object, C> {
   stateSchema: JsonSchema;
-  /** The files to read this run, in the order to read them. */
-  unread(objects: S3Object[], state: JsonObject | undefined, ctx: StreamContext<C>): F[];
-  /** The state once `file` is fully read. */
-  read(state: JsonObject | undefined, file: F): JsonObject;
-  /** The state at the end of the run (old entries dropped). */
-  end(state: JsonObject | undefined, files: F[]): JsonObject;
+  unread(objects: S3Object[], state: JsonObject | undefined, ctx: StreamContext<C>): F[]; // to read, in order
+  read(state: JsonObject | undefined, file: F): JsonObject; // the state once `file` is fully read
+  end(state: JsonObject | undefined, files: F[]): JsonObject; // the state at the end of the run
 }
 
 /** Binary order of keys (UTF-16 code units: S3's UTF-8 byte order outside astral characters), not locale collation. */
@@ -41,13 +37,11 @@ export function byLastModified<C>(): FileLedger<S3Object, C> {
   return {
     stateSchema: { type: 'object', properties: { last_modified: { type: 'string', format: 'date-time' }, keys: { type: 'array', items: { type: 'string' } } } },
     unread: (objects, raw) => {
-      const s = parse(raw);
-      const lm = (o: S3Object) => o.lastModified.toISOString();
+      const [s, lm] = [parse(raw), (o: S3Object) => o.lastModified.toISOString()];
       return objects.filter((o) => !s.last_modified || lm(o) > s.last_modified || (lm(o) === s.last_modified && !s.keys.includes(o.key))).sort(byTime);
     },
     read: (raw, file) => {
-      const s = parse(raw);
-      const lm = file.lastModified.toISOString();
+      const [s, lm] = [parse(raw), file.lastModified.toISOString()];
       return lm === s.last_modified ? { last_modified: lm, keys: [...s.keys, file.key] } : { last_modified: lm, keys: [file.key] };
     },
     end: (raw) => parse(raw) as JsonObject,
@@ -57,14 +51,10 @@ export function byLastModified<C>(): FileLedger<S3Object, C> {
 export interface DatedFile extends S3Object { date: string }
 
 export interface ByDayOptions<C> {
-  /** The day (YYYY-MM-DD) a key is for, or undefined: not a dated file (WARN, skipped). */
-  dateOf(key: string): string | undefined;
-  /** Files dated before this day are skipped. */
-  from?(config: C): string | undefined;
-  /** How long a file may arrive late for an earlier day and still be read (default 30 days). */
-  lateDays?: number;
-  /** An example of a dated name, for the WARN about a name without a date. */
-  example?: string;
+  dateOf(key: string): string | undefined; // the day (YYYY-MM-DD) of a key; undefined: WARN, skipped
+  from?(config: C): string | undefined; // files dated before it are skipped
+  lateDays?: number; // how late a file for an earlier day may arrive and still be read (default 30)
+  example?: string; // a dated name, for the WARN about a name without a date
 }
 
 /**
@@ -97,22 +87,18 @@ export function byDay<C>(opts: ByDayOptions<C>): FileLedger<DatedFile, C> {
           const tie = files[files.length - 2].lastModified.getTime() === winner.lastModified.getTime() ? ' (a tie: the key that sorts last)' : '';
           log.warn(`${files.length} files for ${date}: ${files.map((f) => `${f.key} (${f.lastModified.toISOString()})`).join(', ')}; reading ${winner.key}, the later by last-modified${tie}`);
         }
-        const done = (s.last_complete_date && date <= s.last_complete_date) || s.files[winner.key] === winner.lastModified.toISOString();
-        if (!done) chosen.push(winner);
+        const read = (s.last_complete_date && date <= s.last_complete_date) || s.files[winner.key] === winner.lastModified.toISOString();
+        if (!read) chosen.push(winner);
       }
       return chosen.sort((a, b) => byKey(a.date, b.date) || byKey(a.key, b.key));
     },
-    read: (raw, file) => {
-      const s = parse(raw);
-      return { ...s, files: { ...s.files, [file.key]: file.lastModified.toISOString() } } as JsonObject;
-    },
+    read: (raw, file) => ({ ...parse(raw), files: { ...parse(raw).files, [file.key]: file.lastModified.toISOString() } }) as JsonObject,
     end: (raw, files) => {
       const s = parse(raw);
       const newest = files.at(-1)?.date ?? s.last_complete_date;
       if (!newest) return s as JsonObject;
-      const d = new Date(`${newest}T00:00:00Z`);
-      d.setUTCDate(d.getUTCDate() - late);
-      const line = s.last_complete_date && s.last_complete_date > d.toISOString().slice(0, 10) ? s.last_complete_date : d.toISOString().slice(0, 10);
+      const cut = new Date(Date.parse(`${newest}T00:00:00Z`) - late * 86_400_000).toISOString().slice(0, 10);
+      const line = s.last_complete_date && s.last_complete_date > cut ? s.last_complete_date : cut;
       const kept = Object.entries(s.files).filter(([k]) => (opts.dateOf(k) ?? '') > line);
       return { last_complete_date: line, files: Object.fromEntries(kept) };
     },
@@ -140,45 +126,37 @@ function feed(from: Readable, to: Duplex): void {
 }
 
 export interface CsvOptions {
-  /**
-   * A csv-parse (or alike) parser that emits each record as an array of cells, a blank line as one
-   * empty cell (csv-parse with `relax_column_count`); it gets the first chunk to choose a delimiter.
-   */
+  /** A csv-parse parser (with `relax_column_count`: a blank line is one empty cell), given the first chunk. */
   parser(head: string): Transform;
-  /** The first record names the columns (default), or these are the column names of a header-less file. */
-  columns?: string[];
+  columns?: string[]; // the names of a header-less file's columns; default: the first record names them
 }
 
 /** CSV rows a batch at a time (one parsed input chunk per batch); blank lines are skipped, lines counted. */
 export async function* csvRows(body: Readable, opts: CsvOptions): AsyncGenerator<Parsed[]> {
   const { head, rest } = await peek(body);
   try {
-    if (head.trim()) yield* csvRecords(rest, opts.parser(head), opts.columns);
+    if (!head.trim()) return;
+    const parser = opts.parser(head);
+    feed(rest, parser);
+    let [columns, line] = [opts.columns, 1];
+    for await (const records of readBatches<string[]>(parser)) {
+      const batch: Parsed[] = [];
+      for (const record of records) {
+        const at = line++;
+        // a record spans its line plus the line breaks inside its quoted cells (cheaper than csv-parse's `info`)
+        for (const cell of record) if (cell.includes('\n')) line += cell.split('\n').length - 1;
+        if (record.length === 1 && record[0] === '') continue;
+        if (!columns) columns = record;
+        else {
+          const row: JsonObject = {};
+          for (let i = 0; i < columns.length && i < record.length; i++) row[columns[i]] = record[i];
+          batch.push({ line: at, row });
+        }
+      }
+      if (batch.length) yield batch;
+    }
   } finally {
     rest.destroy(); // a consumer that stops early releases the body
-  }
-}
-
-async function* csvRecords(rest: Readable, parser: Transform, names: string[] | undefined): AsyncGenerator<Parsed[]> {
-  feed(rest, parser);
-  let columns = names;
-  let line = 1;
-  for await (const records of readBatches<string[]>(parser)) {
-    const batch: Parsed[] = [];
-    for (const record of records) {
-      const at = line++;
-      // a record spans its line plus the line breaks inside its quoted cells (cheaper than csv-parse's `info`)
-      for (const cell of record) if (cell.includes('\n')) line += cell.split('\n').length - 1;
-      if (record.length === 1 && record[0] === '') continue;
-      if (!columns) {
-        columns = record;
-        continue;
-      }
-      const row: JsonObject = {};
-      for (let i = 0; i < columns.length && i < record.length; i++) row[columns[i]] = record[i];
-      batch.push({ line: at, row });
-    }
-    if (batch.length) yield batch;
   }
 }
 
@@ -194,18 +172,15 @@ export async function* jsonRows(body: Readable, parse: (text: string) => unknown
   const { head, rest } = await peek(body);
   try {
     const start = head.trimStart()[0];
-    if (start === '[') yield* jsonArray(rest);
-    else if (start !== undefined) yield* jsonObjects(rest, parse);
+    if (start === '[') {
+      const streamArray = (await import('stream-json/streamers/stream-array.js')).default as unknown as StreamArray;
+      const items = streamArray.withParserAsStream() as unknown as Duplex;
+      feed(rest, items);
+      for await (const b of readBatches<{ key: number; value: JsonObject }>(items)) yield b.map(({ key, value }) => ({ line: key + 1, row: value }));
+    } else if (start !== undefined) yield* jsonObjects(rest, parse);
   } finally {
     rest.destroy(); // a consumer that stops early releases the body
   }
-}
-
-async function* jsonArray(rest: Readable): AsyncGenerator<Parsed[]> {
-  const streamArray = (await import('stream-json/streamers/stream-array.js')).default as unknown as StreamArray;
-  const items = streamArray.withParserAsStream() as unknown as Duplex;
-  feed(rest, items);
-  for await (const b of readBatches<{ key: number; value: JsonObject }>(items)) yield b.map(({ key, value }) => ({ line: key + 1, row: value }));
 }
 
 async function* jsonObjects(rest: Readable, parse: (text: string) => unknown): AsyncGenerator<Parsed[]> {
@@ -246,20 +221,17 @@ export interface FileStreamDef<C, F extends S3Object> extends Omit<StreamDef<C>,
   s3(config: C): S3Settings | string;
   /** Whether a listed key is one of this stream's files; the others are counted in one WARN. */
   isFile(key: string, config: C, s3: S3Settings): boolean;
-  /** Says what the files are, for that WARN ("CSV or JSON files"). */
-  files: string;
+  files: string; // what the files are, for that WARN ("CSV or JSON files")
   ledger: FileLedger<F, C>;
   /** The rows of one file (csvRows, jsonRows, or the vendor's own), from its (gunzipped) bytes. */
   parse(body: Readable, file: F, config: C): AsyncIterable<Parsed[]>;
   /** The row rules and mapping: a record, or reject(field, reason); `warn` notes a row read with a change. */
   row(parsed: { line: number; row: JsonObject }, file: F, ctx: StreamContext<C>, warn: (message: string) => void): JsonObject | Rejected;
-  /** 'fail' (default): a bad row ends the read; 'skip': counted, the first 20 reported. */
-  invalidRows?(config: C): 'skip' | 'fail';
-  /** Opens the S3 connection (tests count closes); default createS3Client. */
-  connect?(s: S3Settings): S3Connection;
+  invalidRows?(config: C): 'skip' | 'fail'; // 'fail' (default): a bad row ends the read; 'skip': counted, 20 reported
+  connect?(s: S3Settings): S3Connection; // default createS3Client (tests count the closes)
 }
 
-const REPORTED = 20;
+const REPORTED = 20; // rejected rows and warnings reported per file
 
 /** A stream over files in S3; see FileStreamDef. One checkpoint after each file and one at the end. */
 export function fileStream<C, F extends S3Object>(def: FileStreamDef<C, F>): StreamDef<C> {
@@ -273,13 +245,9 @@ export function fileStream<C, F extends S3Object>(def: FileStreamDef<C, F>): Str
       if (typeof s === 'string') return ctx.log.warn(s);
       const conn = connect(s);
       try {
-        const objects: S3Object[] = [];
-        const skipped: string[] = [];
-        for await (const o of listObjects(conn, s)) {
-          if (isFile(o.key, ctx.config, s)) objects.push(o);
-          else skipped.push(o.key);
-        }
-        if (skipped.length) ctx.log.warn(`${def.name} skipped ${skipped.length} key(s) under the prefix that are not ${what}, e.g. '${skipped[0]}'`);
+        const [objects, skipped]: S3Object[][] = [[], []];
+        for await (const o of listObjects(conn, s)) (isFile(o.key, ctx.config, s) ? objects : skipped).push(o);
+        if (skipped.length) ctx.log.warn(`${def.name} skipped ${skipped.length} key(s) under the prefix that are not ${what}, e.g. '${skipped[0].key}'`);
         let state = ctx.state;
         const chosen = ledger.unread(objects, state, ctx);
         for (const f of chosen) {
@@ -297,19 +265,15 @@ export function fileStream<C, F extends S3Object>(def: FileStreamDef<C, F>): Str
   /** Yields the file's records; false when it was deleted after listing (not read, so not remembered). */
   async function* readFile(conn: S3Connection, s: S3Settings, f: F, ctx: StreamContext<C>) {
     const body = openObject(conn, s, f, { log: ctx.log });
-    const tally = { read: 0, rejected: 0, warned: 0 };
-    let line = 0;
-    const warn = (msg: string): void => void (++tally.warned <= REPORTED && ctx.log.warn(`${f.key} line ${line}: ${msg}`));
+    const tally = { read: 0, rejected: 0, warned: 0, line: 0 };
+    const warn = (msg: string): void => void (++tally.warned <= REPORTED && ctx.log.warn(`${f.key} line ${tally.line}: ${msg}`));
     try {
       for await (const rows of parse(body, f, ctx.config)) {
         const out: JsonObject[] = [];
         for (const r of rows) {
-          line = r.line;
+          tally.line = r.line;
           const v = 'error' in r ? reject('row', r.error) : row(r, f, ctx, warn);
-          if (!(REJECTED in v)) {
-            out.push(v);
-            continue;
-          }
+          if (!(REJECTED in v) && out.push(v)) continue;
           const at = `${f.key} line ${r.line}: ${v.field}: ${v.reason}`;
           if ((invalidRows?.(ctx.config) ?? 'fail') === 'fail') {
             if (out.length) yield out; // the rows before the bad one go out first
