@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { checkRow, dateOfKey } from '../src/rules.js';
-import { chooseFiles } from '../src/delivery.js';
+import { days } from '../src/readers.js';
 import { csvRows, detectDelimiter, jsonRows } from '../src/readers.js';
 
 const cfg = { default_protocol: 'https' as const, defaults: { channel: 'organic' } };
@@ -32,7 +32,7 @@ describe('delivery rules', () => {
   it('of two files for one day reads the later by last-modified, and on a tie the key last in S3 (binary) order, whatever the listing order', () => {
     const log = { debug() {}, info() {}, warn() {}, error() {} };
     const at = (key: string, s: number) => ({ key, size: 1, lastModified: new Date(Date.UTC(2020, 8, 22, 12, 0, s)) });
-    const winner = (objs: ReturnType<typeof at>[]) => chooseFiles(objs, { files: {} }, undefined, log).map((f) => f.key);
+    const winner = (objs: ReturnType<typeof at>[]) => days.unread(objs, { files: {} }, { config: {}, log } as never).map((f) => f.key);
     const later = [at('b-2020-09-22.csv', 0), at('a-2020-09-22.csv', 1)];
     expect(winner(later)).toEqual(['a-2020-09-22.csv']);
     expect(winner([...later].reverse())).toEqual(['a-2020-09-22.csv']);
