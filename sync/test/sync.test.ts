@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { query } from './query.js';
 import { startExampleServer, type ExampleServer } from '@conkit/base/testing';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -20,14 +20,6 @@ function setup(records: number) {
   return { dir, config, write: (url: string, pageSize = 100) => writeFileSync(config, JSON.stringify({ api_key: 'sync-test-key', base_url: url, page_size: pageSize })), records };
 }
 
-async function query(db: string, sql: string): Promise<Record<string, unknown>[]> {
-  const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
-  const c = await inst.connect();
-  const rows = (await c.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  c.closeSync();
-  inst.closeSync();
-  return rows;
-}
 
 const sync = (args: string[], env: NodeJS.ProcessEnv = {}) => spawn(process.execPath, [cli, example, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 const finish = (p: ReturnType<typeof sync>): Promise<{ code: number | null; stderr: string }> =>

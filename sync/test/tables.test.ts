@@ -7,19 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { query } from './query.js';
 import { loadAcceptanceConfigs, startEnvironment } from '@conkit/acceptance-tests';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-async function query(db: string, sql: string): Promise<Record<string, unknown>[]> {
-  const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
-  const c = await inst.connect();
-  const rows = (await c.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  c.closeSync();
-  inst.closeSync();
-  return rows;
-}
 
 describe('landed tables', () => {
   it('are typed from the schema and hold NULL, not "", for empty export cells', async () => {
