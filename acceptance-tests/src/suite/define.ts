@@ -144,8 +144,9 @@ export function defineAcceptance(cfg: AcceptanceConfig): void {
       if (s3Fault(String(f))) env.s3?.addFault({ kind: f === 's3drop' ? 'drop' : (f as 'SlowDown' | 'InternalError'), times: 2, after: after(0) });
       else if (f === 'drop') env.replay.addFault({ drop: true, times: 1, after: after(1) });
       else if (f === 'truncate') env.replay.addFault({ truncate: 0.6, times: 1, after: after(1) });
-      else if (f === 'slow') env.replay.addFault({ delayMs: 1500, times: 2, after: after(1) });
-      else if (String(f) === '429') env.replay.addFault({ status: 429, retryAfter: 1, times: 2, after: after(1) });
+      // one slow answer and one Retry-After per play: the waits are what they test, twice proves no more
+      else if (f === 'slow') env.replay.addFault({ delayMs: 1500, times: 1, after: after(1) });
+      else if (String(f) === '429') env.replay.addFault({ status: 429, retryAfter: 1, times: 1, after: after(1) });
       // a 429 without Retry-After: the connector's own backoff (or the service's rate headers) decides
       else if (f === '429bare') env.replay.addFault({ status: 429, times: 2, after: after(1) });
       else env.replay.addFault({ status: Number(f), times: 3, after: after(2) });

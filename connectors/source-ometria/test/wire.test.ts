@@ -6,9 +6,9 @@ import { connectorHarness, loadAcceptanceConfigs, type ConnectorHarness, type Co
 import { jsonFile } from '@conkit/base/testing';
 
 const base = loadAcceptanceConfigs().find((c) => c.connector === 'source-ometria')!.config;
-// the REST API only: no export bucket
+// the REST API only: no export bucket; declared pacing off except where pacing is what is tested
 const ometria = (o: Partial<ConnectorHarnessOptions> = { fixtures: true }) =>
-  connectorHarness({ connector: 'source-ometria', config: { ...base, export: undefined }, env: { CONKIT_RETRY_BASE_MS: '50' }, ...o });
+  connectorHarness({ connector: 'source-ometria', config: { ...base, export: undefined }, env: { CONKIT_RETRY_BASE_MS: '50', CONKIT_PACING: 'off' }, ...o });
 let h: ConnectorHarness | undefined;
 afterEach(async () => {
   await h?.close();
@@ -96,7 +96,7 @@ describe('source-ometria on the wire', () => {
   }, 120_000);
 
   it('a full read against a server enforcing 4 requests in any rolling second gets no 429', async () => {
-    h = await ometria({ fixtures: true, replay: { rateLimit: { count: 4, windowMs: 1000 } } });
+    h = await ometria({ fixtures: true, replay: { rateLimit: { count: 4, windowMs: 1000 } }, env: { CONKIT_RETRY_BASE_MS: '50' } });
     const run = await h.read(['profiles', 'lists', 'member_lists', 'unsubscribes']);
     expect(run.code).toBe(0);
     expect(h.server.rateLimited()).toBe(0);
