@@ -9,7 +9,8 @@ import { envelope, listRow, messageRow } from '../fixtures/envelope.mjs';
 
 const PASSWORD = 'listrak-test-password-31ac';
 const config = { username: 'fixture-user', password: PASSWORD, start_date: '2024-01-01', endpoint: '{{replay_url}}/v31/IntegrationService.asmx' };
-const listrak = (replay?: ReplayOptions) => connectorHarness({ connector: 'source-listrak', config, mode: 'full_refresh', ...(replay ? { replay } : { fixtures: true }) });
+// the real retry path, with backoff shortened: a fault that never clears runs out its retries in well under a second
+const listrak = (replay?: ReplayOptions) => connectorHarness({ connector: 'source-listrak', config, mode: 'full_refresh', env: { CONKIT_RETRY_BASE_MS: '20' }, ...(replay ? { replay } : { fixtures: true }) });
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
 const ops = () => h!.server.requests().map((r) => soapCall(r)?.action);
