@@ -14,7 +14,7 @@ const extra = process.argv.slice(2);
 
 const passes = [
   { name: 'all tests, TZ=America/Los_Angeles', tz: 'America/Los_Angeles', args: [] },
-  { name: 'kit and connector tests, TZ=UTC', tz: 'UTC', args: ['base/test/units.test.ts', 'base/test/example.test.ts', 'connectors/'] },
+  { name: 'kit and connector tests, TZ=UTC', tz: 'UTC', args: ['base/test/units.test.ts', 'base/test/example.test.ts', 'base/test/coerce.test.ts', 'connectors/'] },
 ];
 
 const started = Date.now();

@@ -7,6 +7,8 @@ import type { Logger } from './log.js';
 import { pageLoop } from './page-loop.js';
 import { untilEmpty } from './paginate.js';
 
+export { coerce, coerceValue } from './coerce.js';
+
 export interface SoapSettings {
   /** Path of the WSDL file inside the connector package. */
   wsdl: string;

@@ -3,7 +3,7 @@
 // a failed first sync of a long history resumes after the last message it finished.
 import { defineStream, partWindowStateSchema, type JsonObject, type JsonSchema, type StreamContext, type StreamDef } from '@conkit/base';
 import type { Config } from './config.js';
-import { coerce } from './coerce.js';
+import { coerce } from '@conkit/base/soap';
 import { byParts, history, messages, pages } from './listrak.js';
 
 /** dateField: the table's own date column, declared as the cursor; the state itself is the window's end. */

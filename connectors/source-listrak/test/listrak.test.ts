@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectorHarness, soapCall, type ConnectorHarness, type ReplayOptions } from '@conkit/acceptance-tests';
 import { sampleRss, jsonFile, catalogOf } from '@conkit/base/testing';
-import { coerceValue } from '../src/coerce.js';
+import { coerceValue } from '@conkit/base/soap';
 import { envelope, listRow, messageRow } from '../fixtures/envelope.mjs';
 
 const PASSWORD = 'listrak-test-password-31ac';

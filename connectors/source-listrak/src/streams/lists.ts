@@ -1,7 +1,7 @@
 import { defineStream } from '@conkit/base';
 import schema from '../schemas/lists.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { coerce } from '../coerce.js';
+import { coerce } from '@conkit/base/soap';
 import { lists } from '../listrak.js';
 
 export default defineStream<Config>({

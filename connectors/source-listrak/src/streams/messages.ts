@@ -1,7 +1,7 @@
 import { defineStream, partWindowStateSchema } from '@conkit/base';
 import schema from '../schemas/messages.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { coerce } from '../coerce.js';
+import { coerce } from '@conkit/base/soap';
 import { byParts, listKey, listMessages, lists } from '../listrak.js';
 
 // messages sent in the window since the previous run's end (ReportListMessageActivity per list),

@@ -1,7 +1,7 @@
 import { defineStream, partWindowStateSchema } from '@conkit/base';
 import schema from '../schemas/subscribed_contacts.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { coerce } from '../coerce.js';
+import { coerce } from '@conkit/base/soap';
 import { byParts, listKey, lists, pages } from '../listrak.js';
 
 // every list's contacts subscribed in the window, page by page, with a checkpoint after each list

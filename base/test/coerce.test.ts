@@ -2,8 +2,8 @@
 // TZ=America/Los_Angeles (scripts/test.mjs): offset-free dates must come out the same UTC instant.
 import { describe, expect, it } from 'vitest';
 import { coerce, coerceValue } from '../src/coerce.js';
-import messages from '../src/schemas/messages.json' with { type: 'json' };
-import lists from '../src/schemas/lists.json' with { type: 'json' };
+import messages from '../../connectors/source-listrak/src/schemas/messages.json' with { type: 'json' };
+import lists from '../../connectors/source-listrak/src/schemas/lists.json' with { type: 'json' };
 
 const int = { type: ['integer', 'null'] };
 const num = { type: ['number', 'null'] };

@@ -1,9 +1,9 @@
-// SOAP delivers strings (or whatever the soap package made of them); tables carry the types Stitch
-// lists. Each value is typed by the stream's JSON schema. Listrak sends xsd:dateTime values without an
-// offset: they are read as UTC. BounceDate/ClickDate/OpenDate/ReadDate are xsd:string on the wire,
-// format undocumented: their schemas carry no date-time format, so they go out as sent (WIRE.md).
-import type { JsonObject, JsonSchema, JsonValue } from '@conkit/base';
-import { toIsoUtc } from '@conkit/base';
+// SOAP delivers strings (or whatever the soap package made of them); a table carries types. Each
+// value is typed by the stream's JSON schema: integers and numbers only from whole numeric strings,
+// xsd:boolean's four forms, repeated elements as arrays, `date-time` through toIsoUtc (a value
+// without an offset is read as UTC). A string without a date-time format goes out as sent.
+import type { JsonObject, JsonSchema, JsonValue } from './protocol.js';
+import { toIsoUtc } from './time.js';
 
 type Prop = { type?: string | string[]; format?: string; items?: Prop };
 const kind = (p: Prop): string => (Array.isArray(p.type) ? p.type.find((t) => t !== 'null') : p.type) ?? 'string';
