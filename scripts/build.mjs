@@ -3,7 +3,7 @@
 // `npm run sync` and `npm test` start in about a second when nothing did. `--force` always builds.
 // The build's own output is shown only when it fails (a sync or a test run should not scroll past
 // forty lines of tsc and bundler progress).
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +47,6 @@ if (why) {
   }
   // the stamp takes the time the build started: a file saved during the build is built next time
   writeFileSync(stamp, '');
-  const { utimesSync } = await import('node:fs');
   utimesSync(stamp, startedAt, startedAt);
   process.stderr.write(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
 }

@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { AxiosInstance, AxiosResponse, AxiosError, CreateAxiosDefaults } from 'axios';
-import { ConnectorError, configError, transientError, systemError } from './errors.js';
+import { ConnectorError, configError, systemError } from './errors.js';
 import { decide, isUnreachableCode, retryBaseMs, retrying, serverWaitMs, unreachableMessage, type EndpointField } from './retry.js';
 import { RateLimiter, type RateLimit } from './ratelimit.js';
 import type { Logger } from './log.js';
@@ -55,7 +55,6 @@ export interface HttpResponse<T> { status: number; headers: Record<string, strin
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
-
 
 export class HttpClient {
   /** axios is loaded on the first request: spec, discover and S3-only connectors never pay its ~80 ms import. */

@@ -43,6 +43,9 @@ interface SoapFailure { root?: { Envelope?: { Body?: { Fault?: { faultcode?: str
 export interface SoapClient { call<T = unknown>(operation: string, args: Record<string, unknown>): Promise<T | null> }
 
 type Row = Record<string, unknown>;
+
+/** A call as errors and WARNs name it: `Op(Name=value, ...)`. */
+const describe = (op: string, args: Record<string, unknown>): string => `${op}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
 const asArray = <T>(v: T | T[] | null | undefined): T[] => (v === null || v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /**
@@ -64,7 +67,7 @@ export const callRows = async (client: SoapClient, operation: string, item: stri
 
 /** A paged report, Page 1, 2, ... until an empty page, through the kit's page loop (prefetch, repeat guard). */
 export async function* soapPages(client: SoapClient, operation: string, item: string, args: Record<string, unknown>, log?: Logger): AsyncGenerator<Row[]> {
-  const what = `${operation}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+  const what = describe(operation, args);
   const fetch = async (page: unknown) => ({ records: await callRows(client, operation, item, { ...args, Page: page }) });
   for await (const rows of pageLoop({ what, log, paginator: untilEmpty(), fetch })) if (rows.length) yield rows;
 }
@@ -83,7 +86,6 @@ export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
   // until the service has answered once, a host that refuses or does not resolve is most likely a
   // wrong address: a short probe, then a config_error naming the host and the field
   let reached = false;
-  const describe = (op: string, args: Record<string, unknown>): string => `${op}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
   /** One failed call, classified once: retried (the returned outcome) or a thrown ConnectorError. */
   const classify = (e: unknown, what: string): Outcome<never> => {
     // a programming error or the kit's own verdict is never retried
