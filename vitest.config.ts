@@ -3,7 +3,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // The files that take longest start first, so the short ones fill in beside them instead of the
 // run ending on one long file alone (the image builds, the acceptance suites, the fuzz).
-const LONG_FIRST = [/test\/images\/images\.test\.ts$/, /acceptance-tests\/test\/source-/, /test\/hardening\//, /connectors\/[^/]+\/test\/(wire|listrak|s3)\.test\.ts$/];
+const LONG_FIRST = [
+  /test\/images\/images\.test\.ts$/,
+  /acceptance-tests\/test\/source-/,
+  /test\/hardening\//,
+  /connectors\/[^/]+\/test\/(wire|listrak|s3)\.test\.ts$/,
+];
 const rank = (file: string): number => {
   const i = LONG_FIRST.findIndex((re) => re.test(file));
   return i === -1 ? LONG_FIRST.length : i;
@@ -20,7 +25,13 @@ class LongFirst extends BaseSequencer {
 // so `npm test` builds first. Long timeouts: those tests start real local servers and processes.
 export default defineConfig({
   test: {
-    include: ['base/test/**/*.test.ts', 'connectors/*/test/**/*.test.ts', 'acceptance-tests/test/**/*.test.ts', 'sync/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'base/test/**/*.test.ts',
+      'connectors/*/test/**/*.test.ts',
+      'acceptance-tests/test/**/*.test.ts',
+      'sync/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -31,5 +31,7 @@ await esbuild.build({
   format: 'esm',
   logLevel: 'warning',
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins
-  banner: { js: "import { createRequire as __conkitCreateRequire } from 'node:module';\nconst require = __conkitCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __conkitCreateRequire } from 'node:module';\nconst require = __conkitCreateRequire(import.meta.url);",
+  },
 });

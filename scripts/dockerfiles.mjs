@@ -57,6 +57,8 @@ for (const name of readdirSync(join(root, 'connectors')).sort()) {
   else writeFileSync(file, want);
 }
 if (differ.length) {
-  process.stderr.write(`Not what scripts/dockerfiles.mjs makes: ${differ.join(', ')}. Run node scripts/dockerfiles.mjs.\n`);
+  process.stderr.write(
+    `Not what scripts/dockerfiles.mjs makes: ${differ.join(', ')}. Run node scripts/dockerfiles.mjs.\n`,
+  );
   process.exit(1);
 }

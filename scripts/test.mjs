@@ -14,7 +14,11 @@ const extra = process.argv.slice(2);
 
 const passes = [
   { name: 'all tests, TZ=America/Los_Angeles', tz: 'America/Los_Angeles', args: [] },
-  { name: 'kit and connector tests, TZ=UTC', tz: 'UTC', args: ['base/test/units.test.ts', 'base/test/example.test.ts', 'base/test/coerce.test.ts', 'connectors/'] },
+  {
+    name: 'kit and connector tests, TZ=UTC',
+    tz: 'UTC',
+    args: ['base/test/units.test.ts', 'base/test/example.test.ts', 'base/test/coerce.test.ts', 'connectors/'],
+  },
 ];
 
 const started = Date.now();
@@ -25,11 +29,15 @@ for (const [i, pass] of passes.entries()) {
   const out = join(root, `.vitest-results-${i}.json`);
   rmSync(out, { force: true });
   console.log(`\n=== ${pass.name} ===`);
-  const r = spawnSync(process.execPath, [vitest, 'run', ...pass.args, ...extra, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, TZ: pass.tz },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [vitest, 'run', ...pass.args, ...extra, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, TZ: pass.tz },
+    },
+  );
   if (!existsSync(out)) {
     console.error(`vitest wrote no results for pass "${pass.name}" (exit ${r.status})`);
     ok = false;
@@ -40,7 +48,9 @@ for (const [i, pass] of passes.entries()) {
   passed += res.numPassedTests;
   failed += res.numFailedTests;
   // a suite that failed to load counts its file as a failure even when no test inside ran
-  failed += (res.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+  failed += (res.testResults ?? []).filter(
+    (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+  ).length;
   if (r.status !== 0 || !res.success) ok = false;
 }
 console.log(`wall time: ${Math.round((Date.now() - started) / 1000)} s`);

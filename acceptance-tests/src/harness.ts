@@ -39,8 +39,14 @@ export async function connectorHarness(opts: ConnectorHarnessOptions): Promise<C
   const http = join(dir, 'fixtures', 'http');
   const s3dir = join(dir, 'fixtures', 's3');
   const withHttp = fixtures && existsSync(http);
-  const replay = withHttp || replayOptions ? await startReplayServer({ ...(withHttp ? { fixtures: http } : {}), ...replayOptions }) : undefined;
-  const s3 = (fixtures && existsSync(s3dir)) || emptyS3 ? await startS3Server(fixtures && existsSync(s3dir) ? { fixtures: s3dir } : {}) : undefined;
+  const replay =
+    withHttp || replayOptions
+      ? await startReplayServer({ ...(withHttp ? { fixtures: http } : {}), ...replayOptions })
+      : undefined;
+  const s3 =
+    (fixtures && existsSync(s3dir)) || emptyS3
+      ? await startS3Server(fixtures && existsSync(s3dir) ? { fixtures: s3dir } : {})
+      : undefined;
   const vars: Record<string, string | undefined> = {
     replay_url: replay?.url,
     s3_endpoint: s3?.endpoint,
@@ -64,7 +70,10 @@ export async function connectorHarness(opts: ConnectorHarnessOptions): Promise<C
     },
   });
   const need = <T>(server: T | undefined, what: string): T => {
-    if (!server) throw new Error(`${connector}'s harness has no ${what} server: pass fixtures: true, or ${what === 'replay' ? 'replay' : 's3: true'}`);
+    if (!server)
+      throw new Error(
+        `${connector}'s harness has no ${what} server: pass fixtures: true, or ${what === 'replay' ? 'replay' : 's3: true'}`,
+      );
     return server;
   };
   return Object.defineProperties(h, {

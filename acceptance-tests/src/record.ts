@@ -23,8 +23,12 @@ const a = await yargs(process.argv.slice(2))
 
 const main = join(connectorDir(a.connector), 'dist', 'main.js');
 const config = JSON.parse(readFileSync(a.config, 'utf8')) as Record<string, unknown>;
-const spec = (await runConnector(main, ['spec'])).messages[0] as { spec: { connectionSpecification: Record<string, unknown> } };
-const secrets = valuesAt(config, secretPaths(spec.spec.connectionSpecification)).filter((v): v is string => typeof v === 'string');
+const spec = (await runConnector(main, ['spec'])).messages[0] as {
+  spec: { connectionSpecification: Record<string, unknown> };
+};
+const secrets = valuesAt(config, secretPaths(spec.spec.connectionSpecification)).filter(
+  (v): v is string => typeof v === 'string',
+);
 const rec = await startRecorder(a.upstream, secrets);
 const upstreamPath = new URL(a.upstream).pathname.replace(/\/$/, '');
 const dir = mkdtempSync(join(tmpdir(), 'record-'));
@@ -33,8 +37,18 @@ writeFileSync(cfgFile, JSON.stringify({ ...config, [a['url-field']]: `${rec.url}
 await runConnector(main, ['check', '--config', cfgFile]);
 const discover = await runConnector(main, ['discover', '--config', cfgFile]);
 const catalogFile = a.catalog ?? join(dir, 'catalog.json');
-if (!a.catalog) writeFileSync(catalogFile, JSON.stringify(catalogFor((discover.messages[0] as { catalog: Parameters<typeof catalogFor>[0] }).catalog, { mode: 'full_refresh' })));
-const read = await runConnector(main, ['read', '--config', cfgFile, '--catalog', catalogFile], { timeoutMs: 3_600_000 });
+if (!a.catalog)
+  writeFileSync(
+    catalogFile,
+    JSON.stringify(
+      catalogFor((discover.messages[0] as { catalog: Parameters<typeof catalogFor>[0] }).catalog, {
+        mode: 'full_refresh',
+      }),
+    ),
+  );
+const read = await runConnector(main, ['read', '--config', cfgFile, '--catalog', catalogFile], {
+  timeoutMs: 3_600_000,
+});
 rec.save(a.out);
 await rec.close();
 const leaks = scanForSecrets(a.out, secrets);
@@ -43,4 +57,6 @@ if (leaks.length) {
   writeFileSync(a.out, '');
   process.exit(1);
 }
-process.stderr.write(`Recorded ${rec.exchanges.length} exchanges into ${a.out} (read exit ${read.code}). Review them before committing.\n`);
+process.stderr.write(
+  `Recorded ${rec.exchanges.length} exchanges into ${a.out} (read exit ${read.code}). Review them before committing.\n`,
+);

@@ -10,9 +10,16 @@ import { defineAcceptance } from '../src/suite/define.js';
 export function acceptanceFor(connector: string): void {
   const cfg = loadAcceptanceConfigs().find((c) => c.connector === connector);
   if (!cfg) {
-    describe(`acceptance: ${connector}`, () => it('has an acceptance config', () => { throw new Error(`acceptance-tests/${connector}.yaml is missing`); }));
+    describe(`acceptance: ${connector}`, () =>
+      it('has an acceptance config', () => {
+        throw new Error(`acceptance-tests/${connector}.yaml is missing`);
+      }));
     return;
   }
   if (existsSync(join(connectorDir(connector), 'dist', 'main.js'))) defineAcceptance(cfg);
-  else describe(`acceptance: ${connector}`, () => it(`is built (connectors/${connector}/dist/main.js missing)`, () => { throw new Error('not built'); }));
+  else
+    describe(`acceptance: ${connector}`, () =>
+      it(`is built (connectors/${connector}/dist/main.js missing)`, () => {
+        throw new Error('not built');
+      }));
 }

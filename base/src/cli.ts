@@ -20,8 +20,12 @@ export async function parseArgs(argv: string[], name: string, version: string): 
     .scriptName(name)
     .usage(`${name} ${version}: an Airbyte-protocol source\n\nUsage: $0 <command> [options]`)
     .command('spec', 'Print the connector specification')
-    .command('check', 'Test the config against the service', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }))
-    .command('discover', 'Print the catalog of streams', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }))
+    .command('check', 'Test the config against the service', (y) =>
+      y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }),
+    )
+    .command('discover', 'Print the catalog of streams', (y) =>
+      y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }),
+    )
     .command('read', 'Read records', (y) =>
       y
         .option('config', { type: 'string', demandOption: true, describe: 'config JSON file' })
@@ -38,7 +42,12 @@ export async function parseArgs(argv: string[], name: string, version: string): 
   if (argv.includes('--help') || argv.includes('-h')) return { command: 'help', text: await parser.getHelp() };
   if (!first) throw configError(`No command given. Use one of: ${COMMANDS.join(', ')}.`);
   if (!COMMANDS.includes(first)) throw configError(`Unknown command '${first}'. Use one of: ${COMMANDS.join(', ')}.`);
-  const args = (await parser.parseAsync()) as { _: (string | number)[]; config?: string; catalog?: string; state?: string };
+  const args = (await parser.parseAsync()) as {
+    _: (string | number)[];
+    config?: string;
+    catalog?: string;
+    state?: string;
+  };
   switch (first) {
     case 'spec':
       return { command: 'spec' };

@@ -20,7 +20,8 @@ function toNumber(v: unknown): number | null {
 
 export function coerceValue(v: unknown, p: Prop): JsonValue {
   if (v === undefined || v === null || v === '') return null;
-  if (typeof v === 'object' && !(v instanceof Date) && (v as { $attributes?: { nil?: string } }).$attributes?.nil) return null;
+  if (typeof v === 'object' && !(v instanceof Date) && (v as { $attributes?: { nil?: string } }).$attributes?.nil)
+    return null;
   switch (kind(p)) {
     case 'integer': {
       const n = toNumber(v);
@@ -34,7 +35,9 @@ export function coerceValue(v: unknown, p: Prop): JsonValue {
       // the wire repeats the element (<GoogleTrackingDomains>a</GoogleTrackingDomains><GoogleTrackingDomains>b</...>):
       // node-soap gives ['a', 'b'] (or 'a'); a wrapped { string: [...] } is read too
       const inner = typeof v === 'object' && !Array.isArray(v) ? Object.values(v as object)[0] : v;
-      return (Array.isArray(inner) ? inner : [inner]).filter((x) => x !== undefined && x !== null).map((x) => String(x));
+      return (Array.isArray(inner) ? inner : [inner])
+        .filter((x) => x !== undefined && x !== null)
+        .map((x) => String(x));
     }
     case 'object':
       return typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as JsonValue) : null;
@@ -47,6 +50,12 @@ export function coerceValue(v: unknown, p: Prop): JsonValue {
 export function coerce(raw: Record<string, unknown>, schema: JsonSchema): JsonObject {
   const props = (schema.properties ?? {}) as Record<string, Prop>;
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(raw)) if (k !== 'attributes' && k !== '$attributes') out[k] = props[k] ? coerceValue(v, props[k]) : (typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as JsonValue) : String(v));
+  for (const [k, v] of Object.entries(raw))
+    if (k !== 'attributes' && k !== '$attributes')
+      out[k] = props[k]
+        ? coerceValue(v, props[k])
+        : typeof v === 'object'
+          ? (JSON.parse(JSON.stringify(v)) as JsonValue)
+          : String(v);
   return out;
 }

@@ -55,7 +55,7 @@ export function describeConfigError(err: ErrorObject, schema: JsonSchema): strin
     case 'format':
       return `Config field ${named} must be a valid ${(err.params as { format: string }).format}. Fix its value.`;
     case 'pattern': {
-      const example = (fieldNode(schema, field) as { pattern_descriptor?: string; examples?: unknown[] } | undefined);
+      const example = fieldNode(schema, field) as { pattern_descriptor?: string; examples?: unknown[] } | undefined;
       const hint = example?.pattern_descriptor ?? (example?.examples ? String(example.examples[0]) : undefined);
       return `Config field ${named} has the wrong form${hint ? `; expected something like ${hint}` : ''}. Fix its value.`;
     }
@@ -70,7 +70,8 @@ export function describeConfigError(err: ErrorObject, schema: JsonSchema): strin
 
 function fieldNode(schema: JsonSchema, field: string): unknown {
   let node: unknown = schema;
-  for (const part of field.split('.')) node = (node as { properties?: Record<string, unknown> } | undefined)?.properties?.[part];
+  for (const part of field.split('.'))
+    node = (node as { properties?: Record<string, unknown> } | undefined)?.properties?.[part];
   return node;
 }
 
@@ -81,6 +82,7 @@ export function checkConfig<C>(schema: JsonSchema, config: unknown): C {
   }
   const copy = structuredClone(config) as Record<string, unknown>;
   const validate = runtimeAjv().compile(schema);
-  if (!validate(copy)) throw configError(describeConfigError(validate.errors![0], schema));
+  const [first] = validate.errors ?? [];
+  if (!validate(copy) && first) throw configError(describeConfigError(first, schema));
   return copy as C;
 }

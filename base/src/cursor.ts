@@ -15,7 +15,12 @@ export function compareCursor(a: CursorValue, b: CursorValue): number {
 
 export function cursorOf(record: JsonObject, field: string): CursorValue | undefined {
   const v: JsonValue | undefined = field.includes('.')
-    ? field.split('.').reduce<JsonValue | undefined>((n, k) => (n && typeof n === 'object' && !Array.isArray(n) ? n[k] : undefined), record)
+    ? field
+        .split('.')
+        .reduce<JsonValue | undefined>(
+          (n, k) => (n && typeof n === 'object' && !Array.isArray(n) ? n[k] : undefined),
+          record,
+        )
     : record[field];
   return typeof v === 'string' || typeof v === 'number' ? v : undefined;
 }

@@ -7,7 +7,10 @@ export class ConnectorError extends Error {
   readonly internal?: string;
   /** The HTTP status the service answered, when the failure was one: callers decide on it, never on message text. */
   readonly status?: number;
-  constructor(message: string, opts: { failureType?: FailureType; internal?: string; cause?: unknown; status?: number } = {}) {
+  constructor(
+    message: string,
+    opts: { failureType?: FailureType; internal?: string; cause?: unknown; status?: number } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'ConnectorError';
     this.failureType = opts.failureType ?? 'system_error';

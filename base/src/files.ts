@@ -23,7 +23,8 @@ export interface FileLedger<F extends S3Object, C> {
 
 /** Binary order of keys (UTF-16 code units: S3's UTF-8 byte order outside astral characters), not locale collation. */
 export const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const byTime = (a: S3Object, b: S3Object): number => a.lastModified.getTime() - b.lastModified.getTime() || byKey(a.key, b.key);
+const byTime = (a: S3Object, b: S3Object): number =>
+  a.lastModified.getTime() - b.lastModified.getTime() || byKey(a.key, b.key);
 
 /**
  * Files read once each, oldest first. State: the newest last-modified fully read and the keys that
@@ -35,20 +36,34 @@ export function byLastModified<C>(): FileLedger<S3Object, C> {
     keys: Array.isArray(s?.keys) ? (s.keys as string[]) : [],
   });
   return {
-    stateSchema: { type: 'object', properties: { last_modified: { type: 'string', format: 'date-time' }, keys: { type: 'array', items: { type: 'string' } } } },
+    stateSchema: {
+      type: 'object',
+      properties: {
+        last_modified: { type: 'string', format: 'date-time' },
+        keys: { type: 'array', items: { type: 'string' } },
+      },
+    },
     unread: (objects, raw) => {
       const [s, lm] = [parse(raw), (o: S3Object) => o.lastModified.toISOString()];
-      return objects.filter((o) => !s.last_modified || lm(o) > s.last_modified || (lm(o) === s.last_modified && !s.keys.includes(o.key))).sort(byTime);
+      return objects
+        .filter(
+          (o) => !s.last_modified || lm(o) > s.last_modified || (lm(o) === s.last_modified && !s.keys.includes(o.key)),
+        )
+        .sort(byTime);
     },
     read: (raw, file) => {
       const [s, lm] = [parse(raw), file.lastModified.toISOString()];
-      return lm === s.last_modified ? { last_modified: lm, keys: [...s.keys, file.key] } : { last_modified: lm, keys: [file.key] };
+      return lm === s.last_modified
+        ? { last_modified: lm, keys: [...s.keys, file.key] }
+        : { last_modified: lm, keys: [file.key] };
     },
     end: (raw) => parse(raw) as JsonObject,
   };
 }
 
-export interface DatedFile extends S3Object { date: string }
+export interface DatedFile extends S3Object {
+  date: string;
+}
 
 export interface ByDayOptions<C> {
   dateOf(key: string): string | undefined; // the day (YYYY-MM-DD) of a key; undefined: WARN, skipped
@@ -67,32 +82,52 @@ export function byDay<C>(opts: ByDayOptions<C>): FileLedger<DatedFile, C> {
   const late = opts.lateDays ?? 30;
   const parse = (s: JsonObject | undefined) => ({
     last_complete_date: typeof s?.last_complete_date === 'string' ? s.last_complete_date : undefined,
-    files: s?.files && typeof s.files === 'object' && !Array.isArray(s.files) ? { ...(s.files as Record<string, string>) } : {},
+    files:
+      s?.files && typeof s.files === 'object' && !Array.isArray(s.files)
+        ? { ...(s.files as Record<string, string>) }
+        : {},
   });
   return {
-    stateSchema: { type: 'object', properties: { last_complete_date: { type: 'string', format: 'date' }, files: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } } },
+    stateSchema: {
+      type: 'object',
+      properties: {
+        last_complete_date: { type: 'string', format: 'date' },
+        files: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } },
+      },
+    },
     unread: (objects, raw, { config, log }) => {
       const s = parse(raw);
       const from = opts.from?.(config);
       const days = new Map<string, DatedFile[]>();
       for (const o of objects) {
         const date = opts.dateOf(o.key);
-        if (!date) log.warn(`${o.key}: the file name carries no date${opts.example ? ` (expected one like ${opts.example})` : ''}; skipped`);
+        if (!date)
+          log.warn(
+            `${o.key}: the file name carries no date${opts.example ? ` (expected one like ${opts.example})` : ''}; skipped`,
+          );
         else if (!from || date >= from) days.set(date, [...(days.get(date) ?? []), { ...o, date }]);
       }
       const chosen: DatedFile[] = [];
       for (const [date, files] of days) {
         const winner = files.sort(byTime)[files.length - 1];
         if (files.length > 1) {
-          const tie = files[files.length - 2].lastModified.getTime() === winner.lastModified.getTime() ? ' (a tie: the key that sorts last)' : '';
-          log.warn(`${files.length} files for ${date}: ${files.map((f) => `${f.key} (${f.lastModified.toISOString()})`).join(', ')}; reading ${winner.key}, the later by last-modified${tie}`);
+          const tie =
+            files[files.length - 2].lastModified.getTime() === winner.lastModified.getTime()
+              ? ' (a tie: the key that sorts last)'
+              : '';
+          log.warn(
+            `${files.length} files for ${date}: ${files.map((f) => `${f.key} (${f.lastModified.toISOString()})`).join(', ')}; reading ${winner.key}, the later by last-modified${tie}`,
+          );
         }
-        const read = (s.last_complete_date && date <= s.last_complete_date) || s.files[winner.key] === winner.lastModified.toISOString();
+        const read =
+          (s.last_complete_date && date <= s.last_complete_date) ||
+          s.files[winner.key] === winner.lastModified.toISOString();
         if (!read) chosen.push(winner);
       }
       return chosen.sort((a, b) => byKey(a.date, b.date) || byKey(a.key, b.key));
     },
-    read: (raw, file) => ({ ...parse(raw), files: { ...parse(raw).files, [file.key]: file.lastModified.toISOString() } }) as JsonObject,
+    read: (raw, file) =>
+      ({ ...parse(raw), files: { ...parse(raw).files, [file.key]: file.lastModified.toISOString() } }) as JsonObject,
     end: (raw, files) => {
       const s = parse(raw);
       const newest = files.at(-1)?.date ?? s.last_complete_date;
@@ -110,10 +145,13 @@ async function peek(input: Readable): Promise<{ head: string; rest: Readable }> 
   const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await it.next();
   const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
-  const rest = Readable.from((async function* () {
-    if (head.length) yield head;
-    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
-  })(), { objectMode: false });
+  const rest = Readable.from(
+    (async function* () {
+      if (head.length) yield head;
+      for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+    })(),
+    { objectMode: false },
+  );
   return { head: head.toString('utf8'), rest };
 }
 
@@ -161,14 +199,19 @@ export async function* csvRows(body: Readable, opts: CsvOptions): AsyncGenerator
 }
 
 const OBJECTS_PER_BATCH = 1000;
-interface StreamArray { withParserAsStream(): NodeJS.ReadWriteStream }
+interface StreamArray {
+  withParserAsStream(): NodeJS.ReadWriteStream;
+}
 
 /**
  * JSON rows a batch at a time: a top-level array (streamed, never held whole), or objects one after
  * another, one a line (JSON lines) or spanning lines and separated by commas, read with `parse`
  * (JSON.parse by default; JSON5's for single-quoted row files). A bad object is a Parsed error.
  */
-export async function* jsonRows(body: Readable, parse: (text: string) => unknown = JSON.parse): AsyncGenerator<Parsed[]> {
+export async function* jsonRows(
+  body: Readable,
+  parse: (text: string) => unknown = JSON.parse,
+): AsyncGenerator<Parsed[]> {
   const { head, rest } = await peek(body);
   try {
     const start = head.trimStart()[0];
@@ -176,7 +219,8 @@ export async function* jsonRows(body: Readable, parse: (text: string) => unknown
       const streamArray = (await import('stream-json/streamers/stream-array.js')).default as unknown as StreamArray;
       const items = streamArray.withParserAsStream() as unknown as Duplex;
       feed(rest, items);
-      for await (const b of readBatches<{ key: number; value: JsonObject }>(items)) yield b.map(({ key, value }) => ({ line: key + 1, row: value }));
+      for await (const b of readBatches<{ key: number; value: JsonObject }>(items))
+        yield b.map(({ key, value }) => ({ line: key + 1, row: value }));
     } else if (start !== undefined) yield* jsonObjects(rest, parse);
   } finally {
     rest.destroy(); // a consumer that stops early releases the body
@@ -212,11 +256,18 @@ async function* jsonObjects(rest: Readable, parse: (text: string) => unknown): A
 }
 
 const REJECTED = Symbol('rejected');
-export interface Rejected { [REJECTED]: true; field: string; reason: string }
+export interface Rejected {
+  [REJECTED]: true;
+  field: string;
+  reason: string;
+}
 /** What a row rule returns for a row that is not read: the field at fault and why. */
 export const reject = (field: string, reason: string): Rejected => ({ [REJECTED]: true, field, reason });
 
-export interface FileStreamDef<C, F extends S3Object> extends Omit<StreamDef<C>, 'read' | 'slices' | 'stateMode' | 'stateSchema'> {
+export interface FileStreamDef<C, F extends S3Object> extends Omit<
+  StreamDef<C>,
+  'read' | 'slices' | 'stateMode' | 'stateSchema'
+> {
   /** Where the files are, or the WARN to log when that is not configured (nothing is read then). */
   s3(config: C): S3Settings | string;
   /** Whether a listed key is one of this stream's files; the others are counted in one WARN. */
@@ -226,7 +277,12 @@ export interface FileStreamDef<C, F extends S3Object> extends Omit<StreamDef<C>,
   /** The rows of one file (csvRows, jsonRows, or the vendor's own), from its (gunzipped) bytes. */
   parse(body: Readable, file: F, config: C): AsyncIterable<Parsed[]>;
   /** The row rules and mapping: a record, or reject(field, reason); `warn` notes a row read with a change. */
-  row(parsed: { line: number; row: JsonObject }, file: F, ctx: StreamContext<C>, warn: (message: string) => void): JsonObject | Rejected;
+  row(
+    parsed: { line: number; row: JsonObject },
+    file: F,
+    ctx: StreamContext<C>,
+    warn: (message: string) => void,
+  ): JsonObject | Rejected;
   invalidRows?(config: C): 'skip' | 'fail'; // 'fail' (default): a bad row ends the read; 'skip': counted, 20 reported
   connect?(s: S3Settings): S3Connection; // default createS3Client (tests count the closes)
 }
@@ -247,7 +303,10 @@ export function fileStream<C, F extends S3Object>(def: FileStreamDef<C, F>): Str
       try {
         const [objects, skipped]: S3Object[][] = [[], []];
         for await (const o of listObjects(conn, s)) (isFile(o.key, ctx.config, s) ? objects : skipped).push(o);
-        if (skipped.length) ctx.log.warn(`${def.name} skipped ${skipped.length} key(s) under the prefix that are not ${what}, e.g. '${skipped[0].key}'`);
+        if (skipped.length)
+          ctx.log.warn(
+            `${def.name} skipped ${skipped.length} key(s) under the prefix that are not ${what}, e.g. '${skipped[0].key}'`,
+          );
         let state = ctx.state;
         const chosen = ledger.unread(objects, state, ctx);
         for (const f of chosen) {
@@ -266,7 +325,8 @@ export function fileStream<C, F extends S3Object>(def: FileStreamDef<C, F>): Str
   async function* readFile(conn: S3Connection, s: S3Settings, f: F, ctx: StreamContext<C>) {
     const body = openObject(conn, s, f, { log: ctx.log });
     const tally = { read: 0, rejected: 0, warned: 0, line: 0 };
-    const warn = (msg: string): void => void (++tally.warned <= REPORTED && ctx.log.warn(`${f.key} line ${tally.line}: ${msg}`));
+    const warn = (msg: string): void =>
+      void (++tally.warned <= REPORTED && ctx.log.warn(`${f.key} line ${tally.line}: ${msg}`));
     try {
       for await (const rows of parse(body, f, ctx.config)) {
         const out: JsonObject[] = [];
@@ -280,7 +340,8 @@ export function fileStream<C, F extends S3Object>(def: FileStreamDef<C, F>): Str
             if (!invalidRows) throw systemError(`${at}. The file cannot be read.`);
             throw configError(`${at}. Fix the file, or set invalid_rows to "skip" to read the valid rows.`);
           }
-          if (++tally.rejected <= REPORTED) ctx.log.warn(`${f.key} line ${r.line}: row rejected (${v.field}): ${v.reason}`);
+          if (++tally.rejected <= REPORTED)
+            ctx.log.warn(`${f.key} line ${r.line}: row rejected (${v.field}): ${v.reason}`);
         }
         tally.read += out.length;
         if (out.length) yield out;

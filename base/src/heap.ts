@@ -13,7 +13,10 @@ import v8 from 'node:v8';
 export const DEFAULT_HEAP_GROWING_PERCENT = 50;
 const FLAG = '--heap-growing-percent';
 
-export interface HeapTuning { flag?: string; warning?: string }
+export interface HeapTuning {
+  flag?: string;
+  warning?: string;
+}
 
 /**
  * The V8 flag to set: none when the operator chose their own (the flag on the node command line or
@@ -27,13 +30,18 @@ export function heapTuning(execArgv: readonly string[], env: NodeJS.ProcessEnv):
   if (raw === undefined || raw === '') return { flag: `${FLAG}=${DEFAULT_HEAP_GROWING_PERCENT}` };
   const percent = Number(raw);
   if (!Number.isInteger(percent) || percent < 0) {
-    return { warning: `CONKIT_HEAP_GROWING_PERCENT must be a whole number of percent (0 keeps V8's default); got '${raw}', so V8's default is used.` };
+    return {
+      warning: `CONKIT_HEAP_GROWING_PERCENT must be a whole number of percent (0 keeps V8's default); got '${raw}', so V8's default is used.`,
+    };
   }
   return percent === 0 ? {} : { flag: `${FLAG}=${percent}` };
 }
 
 /** Applies heapTuning() to this process; returns it so the caller can log the warning. */
-export function tuneHeapForStreaming(execArgv: readonly string[] = process.execArgv, env: NodeJS.ProcessEnv = process.env): HeapTuning {
+export function tuneHeapForStreaming(
+  execArgv: readonly string[] = process.execArgv,
+  env: NodeJS.ProcessEnv = process.env,
+): HeapTuning {
   const tuning = heapTuning(execArgv, env);
   if (tuning.flag) v8.setFlagsFromString(tuning.flag);
   return tuning;

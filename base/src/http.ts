@@ -6,7 +6,15 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { AxiosInstance, AxiosResponse, AxiosError, CreateAxiosDefaults } from 'axios';
 import { ConnectorError, configError, systemError } from './errors.js';
-import { decide, isUnreachableCode, retryBaseMs, retrying, serverWaitMs, unreachableMessage, type EndpointField } from './retry.js';
+import {
+  decide,
+  isUnreachableCode,
+  retryBaseMs,
+  retrying,
+  serverWaitMs,
+  unreachableMessage,
+  type EndpointField,
+} from './retry.js';
 import { RateLimiter, type RateLimit } from './ratelimit.js';
 import type { Logger } from './log.js';
 
@@ -51,7 +59,11 @@ export interface HttpRequest {
   auth?: boolean;
 }
 
-export interface HttpResponse<T> { status: number; headers: Record<string, string>; data: T }
+export interface HttpResponse<T> {
+  status: number;
+  headers: Record<string, string>;
+  data: T;
+}
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
@@ -63,7 +75,10 @@ export class HttpClient {
   private readonly limiter: RateLimiter;
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
-  private readonly opts: Required<Pick<HttpOptions, 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'maxWaitMs' | 'timeoutMs'>> & HttpOptions;
+  private readonly opts: Required<
+    Pick<HttpOptions, 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'maxWaitMs' | 'timeoutMs'>
+  > &
+    HttpOptions;
   /** Whether the service has answered anything yet: until it has, an unreachable host is a config problem. */
   private reached = false;
 
@@ -111,38 +126,50 @@ export class HttpClient {
     const what = `${req.method ?? 'GET'} ${req.path}`;
     this.checkUrl(req.path);
     let refreshed = false;
-    return retrying<HttpResponse<T>>(async () => {
-      let res: AxiosResponse<string>;
-      try {
-        res = await this.send(req);
-      } catch (err) {
-        if (err instanceof ConnectorError) throw err;
-        const code = networkCode(err);
-        return { retry: `${what} failed: ${describeNetworkError(err)}`, unreachable: !this.reached && isUnreachableCode(code) ? code : undefined };
-      }
-      this.reached = true;
-      this.limiter.observe(res.headers as Record<string, unknown>);
-      const decision = decide(res.status);
-      if (decision.action === 'success') {
-        const parsed = this.parse<T>(req, res);
-        return parsed.ok ? { done: { status: res.status, headers: plainHeaders(res.headers), data: parsed.value } } : { retry: `${what} returned a body that is not valid JSON (${parsed.reason})` };
-      }
-      if (decision.action === 'refresh_auth' && req.auth !== false && this.opts.auth?.refresh && !refreshed) {
-        refreshed = true;
-        this.opts.log?.info(`${what} answered 401; renewing the credential and trying again`);
-        await this.opts.auth.refresh();
-        return { retry: `${what} answered 401`, free: true };
-      }
-      if (decision.action !== 'retry') throw this.statusError(what, res);
-      return { retry: `${what} answered HTTP ${res.status}`, waitMs: serverWaitMs(res.headers as Record<string, unknown>) };
-    }, {
-      retries: this.opts.retries,
-      baseMs: this.opts.backoffBaseMs,
-      maxMs: this.opts.backoffMaxMs,
-      maxWaitMs: this.opts.maxWaitMs,
-      log: this.opts.log,
-      unreachable: (code, n) => configError(unreachableMessage(this.urlOf(req.path), code, this.opts.endpoint, n, this.opts.baseURL)),
-    });
+    return retrying<HttpResponse<T>>(
+      async () => {
+        let res: AxiosResponse<string>;
+        try {
+          res = await this.send(req);
+        } catch (err) {
+          if (err instanceof ConnectorError) throw err;
+          const code = networkCode(err);
+          return {
+            retry: `${what} failed: ${describeNetworkError(err)}`,
+            unreachable: !this.reached && isUnreachableCode(code) ? code : undefined,
+          };
+        }
+        this.reached = true;
+        this.limiter.observe(res.headers as Record<string, unknown>);
+        const decision = decide(res.status);
+        if (decision.action === 'success') {
+          const parsed = this.parse<T>(req, res);
+          return parsed.ok
+            ? { done: { status: res.status, headers: plainHeaders(res.headers), data: parsed.value } }
+            : { retry: `${what} returned a body that is not valid JSON (${parsed.reason})` };
+        }
+        if (decision.action === 'refresh_auth' && req.auth !== false && this.opts.auth?.refresh && !refreshed) {
+          refreshed = true;
+          this.opts.log?.info(`${what} answered 401; renewing the credential and trying again`);
+          await this.opts.auth.refresh();
+          return { retry: `${what} answered 401`, free: true };
+        }
+        if (decision.action !== 'retry') throw this.statusError(what, res);
+        return {
+          retry: `${what} answered HTTP ${res.status}`,
+          waitMs: serverWaitMs(res.headers as Record<string, unknown>),
+        };
+      },
+      {
+        retries: this.opts.retries,
+        baseMs: this.opts.backoffBaseMs,
+        maxMs: this.opts.backoffMaxMs,
+        maxWaitMs: this.opts.maxWaitMs,
+        log: this.opts.log,
+        unreachable: (code, n) =>
+          configError(unreachableMessage(this.urlOf(req.path), code, this.opts.endpoint, n, this.opts.baseURL)),
+      },
+    );
   }
 
   /**
@@ -174,7 +201,9 @@ export class HttpClient {
       url = undefined;
     }
     if (!url || !/^https?:$/.test(url.protocol)) {
-      throw configError(`The URL '${this.opts.baseURL ?? ''}${path}' is not a valid http(s) URL. Check the base URL / endpoint in the config.`);
+      throw configError(
+        `The URL '${this.opts.baseURL ?? ''}${path}' is not a valid http(s) URL. Check the base URL / endpoint in the config.`,
+      );
     }
     this.checkedBase = true;
   }
@@ -185,7 +214,7 @@ export class HttpClient {
   }
 
   private async send(req: HttpRequest): Promise<AxiosResponse<string>> {
-    const headers: Record<string, string> = { ...(req.headers ?? {}) };
+    let headers: Record<string, string> = { ...(req.headers ?? {}) };
     const authHeaders = req.auth !== false && this.opts.auth ? await this.opts.auth.headers() : {};
     Object.assign(headers, authHeaders);
     let data: string | undefined = req.body;
@@ -209,11 +238,17 @@ export class HttpClient {
       const location = REDIRECTS.has(res.status) ? res.headers.location : undefined;
       if (typeof location !== 'string' || !location) return this.readErrorBody(res, responseType);
       if (responseType === 'stream') (res.data as unknown as Readable).destroy();
-      if (hop >= MAX_REDIRECTS) throw systemError(`${req.method ?? 'GET'} ${req.path} was redirected more than ${MAX_REDIRECTS} times (last to ${location}). Check the base URL in the config.`);
+      if (hop >= MAX_REDIRECTS)
+        throw systemError(
+          `${req.method ?? 'GET'} ${req.path} was redirected more than ${MAX_REDIRECTS} times (last to ${location}). Check the base URL in the config.`,
+        );
       const from = new URL(ax.getUri({ url }));
       const to = new URL(location, from);
       // credentials go only where they were meant to: another origin gets none of them
-      if (to.origin !== from.origin) for (const k of [...Object.keys(authHeaders), 'authorization', 'cookie']) delete headers[k];
+      if (to.origin !== from.origin) {
+        const secret = new Set([...Object.keys(authHeaders), 'authorization', 'cookie']);
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !secret.has(k)));
+      }
       if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
         method = 'GET';
         data = undefined;
@@ -224,7 +259,10 @@ export class HttpClient {
   }
 
   /** Error statuses are judged on their text, like any other response, even when a stream was asked for. */
-  private async readErrorBody(res: AxiosResponse<string>, responseType: 'stream' | 'text'): Promise<AxiosResponse<string>> {
+  private async readErrorBody(
+    res: AxiosResponse<string>,
+    responseType: 'stream' | 'text',
+  ): Promise<AxiosResponse<string>> {
     if (responseType === 'stream' && (res.status < 200 || res.status >= 300)) {
       const chunks: Buffer[] = [];
       for await (const c of res.data as unknown as Readable) chunks.push(c as Buffer);
@@ -233,9 +271,16 @@ export class HttpClient {
     return res;
   }
 
-  private parse<T>(req: HttpRequest, res: AxiosResponse<string>): { ok: true; value: T } | { ok: false; reason: string } {
+  private parse<T>(
+    req: HttpRequest,
+    res: AxiosResponse<string>,
+  ): { ok: true; value: T } | { ok: false; reason: string } {
     if (req.expect === 'text') return { ok: true, value: res.data as unknown as T };
-    if (req.expect === 'stream') return { ok: true, value: { status: res.status, headers: plainHeaders(res.headers), body: res.data } as unknown as T };
+    if (req.expect === 'stream')
+      return {
+        ok: true,
+        value: { status: res.status, headers: plainHeaders(res.headers), body: res.data } as unknown as T,
+      };
     const body = res.data ?? '';
     if (body.trim() === '') return { ok: true, value: null as T };
     try {
@@ -254,8 +299,14 @@ export class HttpClient {
         { failureType: 'config_error', status: res.status },
       );
     }
-    if (res.status === 404) return new ConnectorError(`${what} answered HTTP 404 Not Found${reason ? `: ${reason}` : ''}. Check the base URL in the config.`, { status: 404 });
-    return new ConnectorError(`${what} answered HTTP ${res.status}${reason ? `: ${reason}` : ''}.`, { status: res.status });
+    if (res.status === 404)
+      return new ConnectorError(
+        `${what} answered HTTP 404 Not Found${reason ? `: ${reason}` : ''}. Check the base URL in the config.`,
+        { status: 404 },
+      );
+    return new ConnectorError(`${what} answered HTTP ${res.status}${reason ? `: ${reason}` : ''}.`, {
+      status: res.status,
+    });
   }
 
   close(): void {
@@ -273,7 +324,9 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
 // (~15% of axios's time per request).
 const PLAIN = /^[\w.!~*'():$,-]*$/; // what that encoding leaves as it is: most keys, numbers and dates
 const encodeParam = (v: string): string =>
-  PLAIN.test(v) ? v : encodeURIComponent(v).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
+  PLAIN.test(v)
+    ? v
+    : encodeURIComponent(v).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
 
 // axios's config merge drops these keys from params (prototype-pollution guard)
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -295,7 +348,8 @@ export function withQuery(path: string, params: HttpRequest['params']): string {
 
 function plainHeaders(h: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((h ?? {}) as Record<string, unknown>)) if (v !== undefined) out[k.toLowerCase()] = String(v);
+  for (const [k, v] of Object.entries((h ?? {}) as Record<string, unknown>))
+    if (v !== undefined) out[k.toLowerCase()] = String(v);
   return out;
 }
 
@@ -305,11 +359,14 @@ function excerpt(body: unknown): string {
   return oneLine.length > 300 ? `${oneLine.slice(0, 300)}...` : oneLine;
 }
 
-const isAxiosError = (err: unknown): err is AxiosError => !!err && typeof err === 'object' && (err as { isAxiosError?: unknown }).isAxiosError === true;
+const isAxiosError = (err: unknown): err is AxiosError =>
+  !!err && typeof err === 'object' && (err as { isAxiosError?: unknown }).isAxiosError === true;
 
 function networkCode(err: unknown): string | undefined {
   if (!isAxiosError(err)) return (err as { code?: string } | undefined)?.code;
-  return err.code === 'ERR_BAD_RESPONSE' || !err.code ? ((err.cause as { code?: string } | undefined)?.code ?? err.code) : err.code;
+  return err.code === 'ERR_BAD_RESPONSE' || !err.code
+    ? ((err.cause as { code?: string } | undefined)?.code ?? err.code)
+    : err.code;
 }
 
 function describeNetworkError(err: unknown): string {

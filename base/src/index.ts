@@ -4,28 +4,76 @@
 // protocol: message types and makers
 export {
   messages,
-  type JsonValue, type JsonObject, type JsonSchema, type FailureType, type SyncMode, type DestinationSyncMode,
-  type LogLevel, type StreamStatus, type StreamDescriptor, type ConnectorSpecification, type AirbyteStream,
-  type AirbyteCatalog, type ConfiguredAirbyteStream, type ConfiguredAirbyteCatalog, type AirbyteStreamState,
-  type AirbyteStateMessage, type AirbyteRecordMessage, type AirbyteLogMessage, type AirbyteTraceMessage,
-  type AirbyteConnectionStatus, type AirbyteMessage,
+  type JsonValue,
+  type JsonObject,
+  type JsonSchema,
+  type FailureType,
+  type SyncMode,
+  type DestinationSyncMode,
+  type LogLevel,
+  type StreamStatus,
+  type StreamDescriptor,
+  type ConnectorSpecification,
+  type AirbyteStream,
+  type AirbyteCatalog,
+  type ConfiguredAirbyteStream,
+  type ConfiguredAirbyteCatalog,
+  type AirbyteStreamState,
+  type AirbyteStateMessage,
+  type AirbyteRecordMessage,
+  type AirbyteLogMessage,
+  type AirbyteTraceMessage,
+  type AirbyteConnectionStatus,
+  type AirbyteMessage,
 } from './protocol.js';
 
 // a source and its streams
 export { defineSource, type SourceDef, type Source, type CheckContext, type HttpContext } from './source.js';
 export { runSource, type RunOptions } from './run.js';
-export { defineStream, checkpoint, Checkpoint, normalizePrimaryKey, type StreamDef, type StreamContext, type StreamItem, type CursorTracker } from './stream.js';
+export {
+  defineStream,
+  checkpoint,
+  Checkpoint,
+  normalizePrimaryKey,
+  type StreamDef,
+  type StreamContext,
+  type StreamItem,
+  type CursorTracker,
+} from './stream.js';
 export { restStream, pages, paged, type RestStreamDef, type RequestArgs } from './rest.js';
-export { readByParts, partWindowStateSchema, type PartKey, type PartWindow, type PartWindowState, type ReadByParts } from './parts.js';
+export {
+  readByParts,
+  partWindowStateSchema,
+  type PartKey,
+  type PartWindow,
+  type PartWindowState,
+  type ReadByParts,
+} from './parts.js';
 export { dateWindows, type DateWindow } from './windows.js';
 export { slidingWindow, slidingWindowPages, type SlidingWindowOptions } from './sliding.js';
 export { streamJsonArray } from './json-array.js';
 export { readBatches } from './batches.js';
 
 // paging, HTTP, auth
-export { pageNumber, offsetPaging, untilEmpty, cursorPaging, noPaging, type Paginator, type PageInfo, type PageToken } from './paginate.js';
+export {
+  pageNumber,
+  offsetPaging,
+  untilEmpty,
+  cursorPaging,
+  noPaging,
+  type Paginator,
+  type PageInfo,
+  type PageToken,
+} from './paginate.js';
 export { pageLoop, type PageLoop, type FetchedPage } from './page-loop.js';
-export { HttpClient, createHttpClient, type HttpOptions, type HttpRequest, type HttpResponse, type HttpAuth } from './http.js';
+export {
+  HttpClient,
+  createHttpClient,
+  type HttpOptions,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpAuth,
+} from './http.js';
 export { clientCredentials, type ClientCredentials } from './oauth.js';
 export { type RateLimit } from './ratelimit.js';
 export { type EndpointField } from './retry.js';

@@ -10,7 +10,14 @@ export async function readJsonFile(path: string, flag: string): Promise<unknown>
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? e);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : String(code ?? e);
     throw configError(`Cannot read the ${flag} file '${path}': ${why}. Pass an existing JSON file with ${flag}.`);
   }
   try {
@@ -25,14 +32,19 @@ const SYNC_MODES = ['full_refresh', 'incremental'];
 export function checkCatalog(raw: unknown): ConfiguredAirbyteCatalog {
   const streams = (raw as { streams?: unknown } | null)?.streams;
   if (!raw || typeof raw !== 'object' || !Array.isArray(streams)) {
-    throw configError('The --catalog file must be a ConfiguredAirbyteCatalog: an object with a "streams" array. Generate one from discover.');
+    throw configError(
+      'The --catalog file must be a ConfiguredAirbyteCatalog: an object with a "streams" array. Generate one from discover.',
+    );
   }
   streams.forEach((s, i) => {
     const name = (s as { stream?: { name?: unknown } })?.stream?.name;
-    if (typeof name !== 'string' || !name) throw configError(`Catalog streams[${i}].stream.name is missing. Each configured stream needs stream.name.`);
+    if (typeof name !== 'string' || !name)
+      throw configError(`Catalog streams[${i}].stream.name is missing. Each configured stream needs stream.name.`);
     const mode = (s as { sync_mode?: unknown }).sync_mode;
     if (!SYNC_MODES.includes(String(mode))) {
-      throw configError(`Catalog stream '${name}' has sync_mode ${JSON.stringify(mode)}; use "full_refresh" or "incremental".`);
+      throw configError(
+        `Catalog stream '${name}' has sync_mode ${JSON.stringify(mode)}; use "full_refresh" or "incremental".`,
+      );
     }
   });
   return raw as ConfiguredAirbyteCatalog;
@@ -46,15 +58,27 @@ export function parseState(raw: unknown, onRepeat?: (stream: string) => void): M
   const out = new Map<string, JsonObject>();
   if (raw === null || raw === undefined) return out;
   const put = (name: unknown, state: unknown, where: string): void => {
-    if (typeof name !== 'string') throw configError(`The --state file has an entry without stream_descriptor.name (${where}). Use the STATE messages a previous read printed.`);
+    if (typeof name !== 'string')
+      throw configError(
+        `The --state file has an entry without stream_descriptor.name (${where}). Use the STATE messages a previous read printed.`,
+      );
     if (state === undefined || state === null) return;
-    if (typeof state !== 'object' || Array.isArray(state)) throw configError(`The --state entry for stream '${name}' must be an object, got ${JSON.stringify(state)}.`);
+    if (typeof state !== 'object' || Array.isArray(state))
+      throw configError(`The --state entry for stream '${name}' must be an object, got ${JSON.stringify(state)}.`);
     if (out.has(name)) onRepeat?.(name);
     out.set(name, state as JsonObject);
   };
   const fromMessage = (m: unknown, where: string): void => {
-    if (!m || typeof m !== 'object') throw configError(`The --state file entry ${where} is not an object. Use the STATE messages a previous read printed.`);
-    const msg = m as { type?: string; stream?: { stream_descriptor?: { name?: unknown }; stream_state?: unknown }; global?: { stream_states?: unknown[] }; data?: unknown };
+    if (!m || typeof m !== 'object')
+      throw configError(
+        `The --state file entry ${where} is not an object. Use the STATE messages a previous read printed.`,
+      );
+    const msg = m as {
+      type?: string;
+      stream?: { stream_descriptor?: { name?: unknown }; stream_state?: unknown };
+      global?: { stream_states?: unknown[] };
+      data?: unknown;
+    };
     if (msg.type === 'GLOBAL' && Array.isArray(msg.global?.stream_states)) {
       msg.global.stream_states.forEach((s, i) => {
         const ss = s as { stream_descriptor?: { name?: unknown }; stream_state?: unknown };
@@ -65,11 +89,14 @@ export function parseState(raw: unknown, onRepeat?: (stream: string) => void): M
     } else if (msg.type === 'LEGACY' || msg.data) {
       fromLegacy(msg.data, `${where}.data`);
     } else {
-      throw configError(`The --state file entry ${where} has neither "stream" nor "global". Use the STATE messages a previous read printed.`);
+      throw configError(
+        `The --state file entry ${where} has neither "stream" nor "global". Use the STATE messages a previous read printed.`,
+      );
     }
   };
   const fromLegacy = (obj: unknown, where: string): void => {
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw configError(`The --state ${where} must be an object of stream states.`);
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj))
+      throw configError(`The --state ${where} must be an object of stream states.`);
     for (const [k, v] of Object.entries(obj)) put(k, v, `${where}.${k}`);
   };
   if (Array.isArray(raw)) raw.forEach((m, i) => fromMessage(m, `[${i}]`));

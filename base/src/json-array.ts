@@ -6,11 +6,18 @@ import type { HttpClient, HttpRequest } from './http.js';
 import { ConnectorError, transientError } from './errors.js';
 import { backoffMs, sleep } from './retry.js';
 
-interface StreamArray { withParserAsStream(): NodeJS.ReadWriteStream }
+interface StreamArray {
+  withParserAsStream(): NodeJS.ReadWriteStream;
+}
 // loaded on first use: most connectors never stream a JSON array, and every run would pay the import
-const loadStreamArray = async (): Promise<StreamArray> => (await import('stream-json/streamers/stream-array.js')).default as unknown as StreamArray;
+const loadStreamArray = async (): Promise<StreamArray> =>
+  (await import('stream-json/streamers/stream-array.js')).default as unknown as StreamArray;
 
-export async function* streamJsonArray<T = unknown>(http: HttpClient, req: HttpRequest, opts: { retries?: number } = {}): AsyncGenerator<T> {
+export async function* streamJsonArray<T = unknown>(
+  http: HttpClient,
+  req: HttpRequest,
+  opts: { retries?: number } = {},
+): AsyncGenerator<T> {
   const retries = opts.retries ?? 5;
   const streamArray = await loadStreamArray();
   let delivered = 0;
@@ -18,7 +25,10 @@ export async function* streamJsonArray<T = unknown>(http: HttpClient, req: HttpR
     let index = 0;
     try {
       const { body } = await http.openStream(req);
-      const items = (body as Readable).pipe(streamArray.withParserAsStream()) as unknown as AsyncIterable<{ key: number; value: T }>;
+      const items = (body as Readable).pipe(streamArray.withParserAsStream()) as unknown as AsyncIterable<{
+        key: number;
+        value: T;
+      }>;
       (body as Readable).on('error', (e) => (items as unknown as Readable).destroy(e));
       for await (const { value } of items) {
         if (index++ < delivered) continue;
@@ -28,7 +38,11 @@ export async function* streamJsonArray<T = unknown>(http: HttpClient, req: HttpR
       return;
     } catch (err) {
       if (err instanceof ConnectorError) throw err; // statuses were already retried and judged
-      if (attempt > retries) throw transientError(`${req.method ?? 'GET'} ${req.path} broke off after ${delivered} items and did not recover: ${(err as Error).message}`, err);
+      if (attempt > retries)
+        throw transientError(
+          `${req.method ?? 'GET'} ${req.path} broke off after ${delivered} items and did not recover: ${(err as Error).message}`,
+          err,
+        );
       await sleep(backoffMs(attempt, Number(process.env.CONKIT_RETRY_BASE_MS ?? 1000), 30_000));
     }
   }

@@ -24,7 +24,10 @@ export interface ClientCredentials {
   defaultLifetimeS?: number;
 }
 
-interface TokenAnswer { access_token?: string; expires_in?: number }
+interface TokenAnswer {
+  access_token?: string;
+  expires_in?: number;
+}
 const RENEW_BEFORE_MS = 5 * 60_000;
 
 export function clientCredentials(o: ClientCredentials): HttpAuth {
@@ -37,7 +40,8 @@ export function clientCredentials(o: ClientCredentials): HttpAuth {
         auth: false,
         form: { grant_type: 'client_credentials', client_id: o.clientId, client_secret: o.clientSecret },
       });
-      if (typeof res.data?.access_token !== 'string') throw configError(`The token answer from ${o.tokenPath} holds no access_token. Check ${o.credentials}.`);
+      if (typeof res.data?.access_token !== 'string')
+        throw configError(`The token answer from ${o.tokenPath} holds no access_token. Check ${o.credentials}.`);
       token = res.data.access_token;
       o.secrets.add(token);
       // renew a little early; a short-lived token (proxies, tests) keeps most of its life

@@ -13,7 +13,10 @@ export class OutputWriter {
   private waiting: Promise<void> | undefined;
   private tuned = false;
 
-  constructor(private readonly sink: Writable, private readonly masker: SecretMasker) {}
+  constructor(
+    private readonly sink: Writable,
+    private readonly masker: SecretMasker,
+  ) {}
 
   /** Queues one message. Returns a promise only when the caller must wait for back-pressure. */
   write(msg: AirbyteMessage): Promise<void> | undefined {

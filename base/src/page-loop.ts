@@ -7,7 +7,11 @@ import { systemError } from './errors.js';
 import { letItGo, startEarly } from './ahead.js';
 import type { PageToken, Paginator } from './paginate.js';
 
-export interface FetchedPage<R> { records: R[]; body?: unknown; headers?: Record<string, string> }
+export interface FetchedPage<R> {
+  records: R[];
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 export interface PageLoop<R> {
   /** Fetches one page; retries belong to the transport underneath. */
@@ -51,19 +55,24 @@ export async function* pageLoop<R>(loop: PageLoop<R>): AsyncGenerator<R[]> {
           `${what} answered page ${String(token)} with the same ${rows.length} records as the page before: it ignores the paging parameters, so records after them cannot be reached. Nothing after the first page was read; report this to the connector's maintainers.`,
         );
       }
-      loop.log?.warn(`${what} answered page ${String(token)} with the same records as the page before: it ignores the paging parameters, so the first page was the whole answer. Stopped paging.`);
+      loop.log?.warn(
+        `${what} answered page ${String(token)} with the same records as the page before: it ignores the paging parameters, so the first page was the whole answer. Stopped paging.`,
+      );
       return;
     }
     previous = print;
     if (paginator.size !== undefined && rows.length > paginator.size && !warnedLong) {
       warnedLong = true;
-      loop.log?.warn(`${what} answered ${rows.length} records where at most ${paginator.size} were asked for: it ignores the page size.`);
+      loop.log?.warn(
+        `${what} answered ${rows.length} records where at most ${paginator.size} were asked for: it ignores the page size.`,
+      );
     }
     // a paginator that refuses to go on (a repeated token) fails after this page is out, not instead of it
     let failure: { error: unknown } | undefined;
     try {
       token = paginator.next({ body: page.body, headers: page.headers ?? {}, records: rows, token });
-      if (token !== undefined && (loop.maxPages === undefined || count < loop.maxPages)) pending = startEarly(loop.fetch(token));
+      if (token !== undefined && (loop.maxPages === undefined || count < loop.maxPages))
+        pending = startEarly(loop.fetch(token));
     } catch (error) {
       failure = { error };
     }

@@ -5,7 +5,12 @@ import { systemError } from './errors.js';
 
 export type PageToken = string | number;
 
-export interface PageInfo { body: unknown; headers: Record<string, string>; records: unknown[]; token: PageToken | undefined }
+export interface PageInfo {
+  body: unknown;
+  headers: Record<string, string>;
+  records: unknown[];
+  token: PageToken | undefined;
+}
 
 export interface Paginator {
   first(): PageToken | undefined;
@@ -51,14 +56,17 @@ export function untilEmpty(opts: { first?: number } = {}): Paginator {
 }
 
 /** A next-page token read from the body or headers; stops when there is none. */
-export function cursorPaging(opts: { next: (body: unknown, headers: Record<string, string>) => string | undefined | null }): Paginator {
+export function cursorPaging(opts: {
+  next: (body: unknown, headers: Record<string, string>) => string | undefined | null;
+}): Paginator {
   const seen = new Set<string>();
   return {
     first: () => undefined,
     next: ({ body, headers }) => {
       const token = opts.next(body, headers);
       if (token === undefined || token === null || token === '') return undefined;
-      if (seen.has(token)) throw systemError(`The service returned the page token '${token}' twice; stopping to avoid an endless read.`);
+      if (seen.has(token))
+        throw systemError(`The service returned the page token '${token}' twice; stopping to avoid an endless read.`);
       seen.add(token);
       return token;
     },

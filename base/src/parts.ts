@@ -10,7 +10,10 @@ import type { JsonObject, JsonSchema } from './protocol.js';
 export type PartKey = (string | number)[];
 
 /** The state of a window read by parts: done up to `until`; `resume` while a window is under way. */
-export interface PartWindowState { until?: string; resume?: { end: string; after: PartKey } }
+export interface PartWindowState {
+  until?: string;
+  resume?: { end: string; after: PartKey };
+}
 
 export const partWindowStateSchema: JsonSchema = {
   type: 'object',
@@ -19,23 +22,37 @@ export const partWindowStateSchema: JsonSchema = {
     resume: {
       type: 'object',
       required: ['end', 'after'],
-      properties: { end: { type: 'string', format: 'date-time' }, after: { type: 'array', items: { type: ['string', 'number'] } } },
+      properties: {
+        end: { type: 'string', format: 'date-time' },
+        after: { type: 'array', items: { type: ['string', 'number'] } },
+      },
     },
   },
 };
 
-const asNumber = (v: string | number): number => (typeof v === 'number' ? v : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN);
+const asNumber = (v: string | number): number =>
+  typeof v === 'number' ? v : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN;
 
 export function comparePartKeys(a: PartKey, b: PartKey): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     const [x, y] = [asNumber(a[i]), asNumber(b[i])];
-    const c = !Number.isNaN(x) && !Number.isNaN(y) ? x - y : String(a[i]) < String(b[i]) ? -1 : String(a[i]) > String(b[i]) ? 1 : 0;
+    const c =
+      !Number.isNaN(x) && !Number.isNaN(y)
+        ? x - y
+        : String(a[i]) < String(b[i])
+          ? -1
+          : String(a[i]) > String(b[i])
+            ? 1
+            : 0;
     if (c !== 0) return c;
   }
   return a.length - b.length;
 }
 
-export interface PartWindow { start: string; end: string }
+export interface PartWindow {
+  start: string;
+  end: string;
+}
 
 export interface ReadByParts<T> {
   /** The previous state (a PartWindowState), or undefined. */

@@ -11,7 +11,10 @@ export type DestinationSyncMode = 'append' | 'overwrite' | 'append_dedup' | 'ove
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
 export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
 
-export interface StreamDescriptor { name: string; namespace?: string }
+export interface StreamDescriptor {
+  name: string;
+  namespace?: string;
+}
 
 export interface ConnectorSpecification {
   documentationUrl?: string;
@@ -36,7 +39,9 @@ export interface AirbyteStream {
   is_resumable?: boolean;
 }
 
-export interface AirbyteCatalog { streams: AirbyteStream[] }
+export interface AirbyteCatalog {
+  streams: AirbyteStream[];
+}
 
 export interface ConfiguredAirbyteStream {
   stream: AirbyteStream;
@@ -46,9 +51,14 @@ export interface ConfiguredAirbyteStream {
   primary_key?: string[][];
 }
 
-export interface ConfiguredAirbyteCatalog { streams: ConfiguredAirbyteStream[] }
+export interface ConfiguredAirbyteCatalog {
+  streams: ConfiguredAirbyteStream[];
+}
 
-export interface AirbyteStreamState { stream_descriptor: StreamDescriptor; stream_state?: JsonObject }
+export interface AirbyteStreamState {
+  stream_descriptor: StreamDescriptor;
+  stream_state?: JsonObject;
+}
 
 export interface AirbyteStateMessage {
   type?: 'GLOBAL' | 'STREAM' | 'LEGACY';
@@ -58,19 +68,47 @@ export interface AirbyteStateMessage {
   sourceStats?: { recordCount?: number; rejectedRecordCount?: number };
 }
 
-export interface AirbyteRecordMessage { stream: string; data: JsonObject; emitted_at: number; namespace?: string }
-export interface AirbyteLogMessage { level: LogLevel; message: string; stack_trace?: string }
+export interface AirbyteRecordMessage {
+  stream: string;
+  data: JsonObject;
+  emitted_at: number;
+  namespace?: string;
+}
+export interface AirbyteLogMessage {
+  level: LogLevel;
+  message: string;
+  stack_trace?: string;
+}
 
 export interface AirbyteTraceMessage {
   type: 'ERROR' | 'ESTIMATE' | 'STREAM_STATUS' | 'ANALYTICS';
   emitted_at: number;
-  error?: { message: string; internal_message?: string; stack_trace?: string; failure_type?: FailureType; stream_descriptor?: StreamDescriptor };
-  estimate?: { name: string; type: 'STREAM' | 'SYNC'; namespace?: string; row_estimate?: number; byte_estimate?: number };
-  stream_status?: { stream_descriptor: StreamDescriptor; status: StreamStatus; reasons?: { type: 'RATE_LIMITED'; rate_limited?: { quota_reset?: number } }[] };
+  error?: {
+    message: string;
+    internal_message?: string;
+    stack_trace?: string;
+    failure_type?: FailureType;
+    stream_descriptor?: StreamDescriptor;
+  };
+  estimate?: {
+    name: string;
+    type: 'STREAM' | 'SYNC';
+    namespace?: string;
+    row_estimate?: number;
+    byte_estimate?: number;
+  };
+  stream_status?: {
+    stream_descriptor: StreamDescriptor;
+    status: StreamStatus;
+    reasons?: { type: 'RATE_LIMITED'; rate_limited?: { quota_reset?: number } }[];
+  };
   analytics?: { type: string; value?: string };
 }
 
-export interface AirbyteConnectionStatus { status: 'SUCCEEDED' | 'FAILED'; message?: string }
+export interface AirbyteConnectionStatus {
+  status: 'SUCCEEDED' | 'FAILED';
+  message?: string;
+}
 
 export type AirbyteMessage =
   | { type: 'RECORD'; record: AirbyteRecordMessage }
@@ -83,29 +121,47 @@ export type AirbyteMessage =
 
 export const messages = {
   record: (stream: string, data: JsonObject, emittedAt = Date.now()): AirbyteMessage => ({
-    type: 'RECORD', record: { stream, data, emitted_at: emittedAt },
+    type: 'RECORD',
+    record: { stream, data, emitted_at: emittedAt },
   }),
   streamState: (stream: string, streamState: JsonObject, recordCount: number): AirbyteMessage => ({
     type: 'STATE',
-    state: { type: 'STREAM', stream: { stream_descriptor: { name: stream }, stream_state: streamState }, sourceStats: { recordCount } },
+    state: {
+      type: 'STREAM',
+      stream: { stream_descriptor: { name: stream }, stream_state: streamState },
+      sourceStats: { recordCount },
+    },
   }),
   log: (level: LogLevel, message: string, stackTrace?: string): AirbyteMessage => ({
-    type: 'LOG', log: stackTrace ? { level, message, stack_trace: stackTrace } : { level, message },
+    type: 'LOG',
+    log: stackTrace ? { level, message, stack_trace: stackTrace } : { level, message },
   }),
   spec: (spec: ConnectorSpecification): AirbyteMessage => ({ type: 'SPEC', spec }),
   connectionStatus: (status: 'SUCCEEDED' | 'FAILED', message?: string): AirbyteMessage => ({
-    type: 'CONNECTION_STATUS', connectionStatus: message === undefined ? { status } : { status, message },
+    type: 'CONNECTION_STATUS',
+    connectionStatus: message === undefined ? { status } : { status, message },
   }),
   catalog: (catalog: AirbyteCatalog): AirbyteMessage => ({ type: 'CATALOG', catalog }),
   streamStatus: (stream: string, status: StreamStatus): AirbyteMessage => ({
-    type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor: { name: stream }, status } },
-  }),
-  error: (message: string, failureType: FailureType, opts: { internal?: string; stack?: string; stream?: string } = {}): AirbyteMessage => ({
     type: 'TRACE',
     trace: {
-      type: 'ERROR', emitted_at: Date.now(),
+      type: 'STREAM_STATUS',
+      emitted_at: Date.now(),
+      stream_status: { stream_descriptor: { name: stream }, status },
+    },
+  }),
+  error: (
+    message: string,
+    failureType: FailureType,
+    opts: { internal?: string; stack?: string; stream?: string } = {},
+  ): AirbyteMessage => ({
+    type: 'TRACE',
+    trace: {
+      type: 'ERROR',
+      emitted_at: Date.now(),
       error: {
-        message, failure_type: failureType,
+        message,
+        failure_type: failureType,
         ...(opts.internal ? { internal_message: opts.internal } : {}),
         ...(opts.stack ? { stack_trace: opts.stack } : {}),
         ...(opts.stream ? { stream_descriptor: { name: opts.stream } } : {}),

@@ -7,7 +7,10 @@
 // a wait for the reset when not.
 import { serverWaitMs, sleep } from './retry.js';
 
-export interface RateLimit { perSecond?: number; perMinute?: number }
+export interface RateLimit {
+  perSecond?: number;
+  perMinute?: number;
+}
 
 /**
  * Requests leave a little inside the limit: the service counts arrivals, not departures, and the time
@@ -36,7 +39,8 @@ export class RateLimiter {
     const perMinute = limit?.perMinute && limit.perMinute > 0 ? limit.perMinute : 0;
     // a fractional limit (0.5 a second) becomes whole requests over a longer window
     if (perSecond) [this.count, this.windowMs] = perSecond >= 1 ? [Math.floor(perSecond), 1000] : [1, 1000 / perSecond];
-    else if (perMinute) [this.count, this.windowMs] = perMinute >= 1 ? [Math.floor(perMinute), 60_000] : [1, 60_000 / perMinute];
+    else if (perMinute)
+      [this.count, this.windowMs] = perMinute >= 1 ? [Math.floor(perMinute), 60_000] : [1, 60_000 / perMinute];
     else [this.count, this.windowMs] = [0, 0];
     this.windowMs = this.windowMs * SAFETY + (this.count ? SLACK_MS : 0);
   }
@@ -85,7 +89,9 @@ export class RateLimiter {
     const raw = headers['x-rate-limit-remaining'] ?? headers['x-ratelimit-remaining'] ?? headers['ratelimit-remaining'];
     if (raw === undefined || raw === null || !/^\d+$/.test(String(raw))) return;
     this.serverRemaining = Number(raw);
-    const wait = serverWaitMs({ 'x-rate-limit-reset': headers['x-rate-limit-reset'] ?? headers['x-ratelimit-reset'] ?? headers['ratelimit-reset'] });
+    const wait = serverWaitMs({
+      'x-rate-limit-reset': headers['x-rate-limit-reset'] ?? headers['x-ratelimit-reset'] ?? headers['ratelimit-reset'],
+    });
     this.serverResetAt = Date.now() + (wait ?? 60_000);
   }
 }

@@ -13,7 +13,13 @@ import { recordJson } from './record-json.js';
 const DEFAULT_CHECKPOINT_EVERY = 10_000;
 
 /** stated: whether a STATE of this stream went out (a failed stream without one restarts from its old state). */
-export interface StreamRunResult { stream: string; records: number; ok: boolean; error?: unknown; stated: boolean }
+export interface StreamRunResult {
+  stream: string;
+  records: number;
+  ok: boolean;
+  error?: unknown;
+  stated: boolean;
+}
 
 export async function readStream<C>(
   def: AnyStreamDef<C>,
@@ -29,7 +35,10 @@ export async function readStream<C>(
   const field = configured.cursor_field?.[0] ?? def.cursorField;
   const prev = incremental ? ctx.state : undefined;
   const initial = field && prev ? (prev[field] as CursorValue | undefined) : undefined;
-  const max = new MaxCursor(typeof initial === 'string' || typeof initial === 'number' ? initial : undefined, ctx.startedAt);
+  const max = new MaxCursor(
+    typeof initial === 'string' || typeof initial === 'number' ? initial : undefined,
+    ctx.startedAt,
+  );
   let base: JsonObject = prev ?? {};
   let sinceState = 0;
   let total = 0;
@@ -93,7 +102,12 @@ export async function readStream<C>(
   } catch (err) {
     // What was read is not lost: a sorted stream's max cursor covers every record already printed.
     if (incremental && def.sorted && !manual && sinceState > 0) await emitState(currentState());
-    await out.write(messages.error(`Stream '${name}' failed: ${messageOf(err)}`, failureTypeOf(err), { stream: name, stack: stackOf(err) }));
+    await out.write(
+      messages.error(`Stream '${name}' failed: ${messageOf(err)}`, failureTypeOf(err), {
+        stream: name,
+        stack: stackOf(err),
+      }),
+    );
     await out.write(messages.streamStatus(name, 'INCOMPLETE'));
     return { stream: name, records: total, ok: false, error: err, stated };
   }

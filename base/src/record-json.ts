@@ -10,6 +10,7 @@
 import type { JsonObject } from './protocol.js';
 
 /** Strings that JSON.stringify escapes (quote, backslash, control characters, any surrogate). */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** Larger records are rare and gain little; their generated code would only be big. */
 const MAX_KEYS = 256;
@@ -62,8 +63,11 @@ function compile(keys: string[]): Compiled | undefined {
     return `((v = o[${l}]) === null ? ${JSON.stringify(pre + 'null' + post)} : ${JSON.stringify(pre)} + value(v)${post ? ` + '}'` : ''})`;
   };
   const body = keys.length ? lit.map(cell).join(' + ') : `'{}'`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('o', 'value', `const k = Object.keys(o); if (!(${same}) || typeof o.toJSON === 'function') return undefined; let v; return ${body};`) as Compiled;
+  return new Function(
+    'o',
+    'value',
+    `const k = Object.keys(o); if (!(${same}) || typeof o.toJSON === 'function') return undefined; let v; return ${body};`,
+  ) as Compiled;
 }
 
 export interface RecordJson {
@@ -82,7 +86,7 @@ export function recordJson(): RecordJson {
 
   const viaShape = (record: JsonObject): string | undefined => {
     try {
-      return shape!(record, value);
+      return shape?.(record, value);
     } catch (err) {
       if (err === MISFIT) return undefined;
       throw err;
@@ -93,7 +97,8 @@ export function recordJson(): RecordJson {
     // Records are plain objects by type, not always at run time: arrays, boxed primitives (written
     // as their value) and class instances are JSON.stringify's. A getter may be read twice when a
     // record falls back half-way; records are data, so that changes nothing in the output.
-    const proto = typeof record === 'object' && record !== null ? (Object.getPrototypeOf(record) as unknown) : undefined;
+    const proto =
+      typeof record === 'object' && record !== null ? (Object.getPrototypeOf(record) as unknown) : undefined;
     if (proto !== Object.prototype && proto !== null) {
       slow++;
       return JSON.stringify(record);

@@ -8,7 +8,12 @@ import { pageLoop } from './page-loop.js';
 import type { PageToken, Paginator } from './paginate.js';
 import { noPaging } from './paginate.js';
 
-export interface RequestArgs<C, S> { config: C; slice: S; page: PageToken | undefined; ctx: StreamContext<C> }
+export interface RequestArgs<C, S> {
+  config: C;
+  slice: S;
+  page: PageToken | undefined;
+  ctx: StreamContext<C>;
+}
 
 export interface RestStreamDef<C, S> extends Omit<StreamDef<C, S>, 'read'> {
   request: (args: RequestArgs<C, S>) => HttpRequest;
@@ -22,7 +27,8 @@ export interface RestStreamDef<C, S> extends Omit<StreamDef<C, S>, 'read'> {
   maxPages?: number;
 }
 
-const asArray = (body: unknown): unknown[] => (Array.isArray(body) ? body : body === null || body === undefined ? [] : [body]);
+const asArray = (body: unknown): unknown[] =>
+  Array.isArray(body) ? body : body === null || body === undefined ? [] : [body];
 
 /**
  * The raw records of every page of one request, one array per page (for streams that shape their
@@ -60,7 +66,13 @@ export function restStream<C, S = undefined>(def: RestStreamDef<C, S>): StreamDe
     ...rest,
     read: async function* (ctx, slice) {
       const paginator = paginate ? paginate(ctx.config) : noPaging();
-      for await (const page of pages(ctx.http, (token) => request({ config: ctx.config, slice, page: token, ctx }), paginator, records, maxPages)) {
+      for await (const page of pages(
+        ctx.http,
+        (token) => request({ config: ctx.config, slice, page: token, ctx }),
+        paginator,
+        records,
+        maxPages,
+      )) {
         const out: JsonObject[] = [];
         for (const raw of page) {
           const rec = map ? map(raw, ctx, slice) : raw;

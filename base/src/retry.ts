@@ -7,11 +7,24 @@ import { ConnectorError, transientError } from './errors.js';
 import type { Logger } from './log.js';
 
 export type Action = 'success' | 'retry' | 'refresh_auth' | 'fail';
-export interface Decision { action: Action; failureType?: FailureType }
+export interface Decision {
+  action: Action;
+  failureType?: FailureType;
+}
 
 const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET', 'ERR_BAD_RESPONSE',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'ERR_BAD_RESPONSE',
 ]);
 
 export function isNetworkCode(code: string | undefined): boolean {
@@ -29,17 +42,29 @@ export const isUnreachableCode = (code: string | undefined): boolean => !!code &
 export const UNREACHABLE_RETRIES = 2;
 
 /** Where the config names the service's address, and whether the user set it (else a default was used). */
-export interface EndpointField { field: string; set?: boolean }
+export interface EndpointField {
+  field: string;
+  set?: boolean;
+}
 
 /** The config_error for a host that never answered: what failed, the host, and the field to check. */
-export function unreachableMessage(url: string, code: string, endpoint: EndpointField | undefined, attempts: number, configuredUrl = url): string {
+export function unreachableMessage(
+  url: string,
+  code: string,
+  endpoint: EndpointField | undefined,
+  attempts: number,
+  configuredUrl = url,
+): string {
   let host = url;
   try {
     host = new URL(url).host;
   } catch {
     /* keep the text as given */
   }
-  const what = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `the host name ${host} does not resolve (${code})` : `nothing answers at ${host} (${code})`;
+  const what =
+    code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? `the host name ${host} does not resolve (${code})`
+      : `nothing answers at ${host} (${code})`;
   const fix = !endpoint
     ? 'Check the service address in the config and the network between here and that host.'
     : endpoint.set === false
@@ -92,7 +117,14 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     if (ms <= 0) return resolve();
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /** What one attempt came to: a value, or a problem worth another attempt. */
@@ -136,11 +168,18 @@ export async function retrying<T>(attempt: (n: number) => Promise<Outcome<T>>, p
     const limit = o.unreachable ? Math.min(UNREACHABLE_RETRIES, p.retries) : p.retries;
     if (n > limit) {
       if (o.unreachable && p.unreachable) throw p.unreachable(o.unreachable, n);
-      throw p.exhausted?.(o.retry, n) ?? transientError(`${o.retry}; gave up after ${n} attempts. The service may be down or rate limiting; run the sync again later.`);
+      throw (
+        p.exhausted?.(o.retry, n) ??
+        transientError(
+          `${o.retry}; gave up after ${n} attempts. The service may be down or rate limiting; run the sync again later.`,
+        )
+      );
     }
     const delay = o.waitMs ?? backoffMs(n, p.baseMs, o.unreachable ? Math.min(1000, p.maxMs) : p.maxMs);
     if (p.maxWaitMs !== undefined && waited + delay > p.maxWaitMs) {
-      throw transientError(`${o.retry}; stopped retrying after waiting ${Math.round(waited / 1000)} s in total (limit ${Math.round(p.maxWaitMs / 1000)} s). Run the sync again later.`);
+      throw transientError(
+        `${o.retry}; stopped retrying after waiting ${Math.round(waited / 1000)} s in total (limit ${Math.round(p.maxWaitMs / 1000)} s). Run the sync again later.`,
+      );
     }
     // a host that never answered gets a short probe, reported once as its own error if it fails
     const say = `${o.retry}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${limit + 1}${o.waitMs !== undefined ? ', as the server asked' : ''})`;

@@ -18,7 +18,10 @@ import type { AnyStreamDef, StreamContext } from './stream.js';
 import { checkStreamState, cursorStateSchema } from './state-check.js';
 import { tuneHeapForStreaming } from './heap.js';
 
-export interface RunOptions { stdout?: NodeJS.WritableStream; exit?: boolean }
+export interface RunOptions {
+  stdout?: NodeJS.WritableStream;
+  exit?: boolean;
+}
 
 export async function runSource<C>(source: Source<C>, argv: string[], opts: RunOptions = {}): Promise<number> {
   const masker = new SecretMasker();
@@ -41,7 +44,9 @@ export async function runSource<C>(source: Source<C>, argv: string[], opts: RunO
     const prefix = failure === 'config_error' ? '' : `${source.name} failed: `;
     // A config problem is the user's to fix: one sentence, no stack trace.
     const stack = failure === 'config_error' ? undefined : stackOf(err);
-    await out.write(messages.error(`${prefix}${messageOf(err)}`, failure, { stack, internal: (err as ConnectorError).internal }));
+    await out.write(
+      messages.error(`${prefix}${messageOf(err)}`, failure, { stack, internal: (err as ConnectorError).internal }),
+    );
   } finally {
     http?.close();
     await out.flush();
@@ -51,7 +56,13 @@ export async function runSource<C>(source: Source<C>, argv: string[], opts: RunO
   return code;
 }
 
-async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, log: Logger, masker: SecretMasker): Promise<HttpClient | undefined> {
+async function execute<C>(
+  source: Source<C>,
+  cmd: Command,
+  out: OutputWriter,
+  log: Logger,
+  masker: SecretMasker,
+): Promise<HttpClient | undefined> {
   if (cmd.command === 'help') {
     process.stderr.write(cmd.text + '\n');
     return undefined;
@@ -86,7 +97,11 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
     const ctx: CheckContext<C> = { config, http, log, secrets: masker, streams: streamsOf(source, config) };
     try {
       const failure = await source.check(ctx);
-      await out.write(typeof failure === 'string' ? messages.connectionStatus('FAILED', failure) : messages.connectionStatus('SUCCEEDED'));
+      await out.write(
+        typeof failure === 'string'
+          ? messages.connectionStatus('FAILED', failure)
+          : messages.connectionStatus('SUCCEEDED'),
+      );
     } catch (e) {
       log.debug(`check failed: ${stackOf(e) ?? messageOf(e)}`);
       await out.write(messages.connectionStatus('FAILED', messageOf(e)));
@@ -100,20 +115,29 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
     return undefined;
   }
   const catalog = checkCatalog(await readJsonFile(cmd.catalog, '--catalog'));
-  const repeated = (name: string): void => log.warn(`The --state file holds more than one entry for stream '${name}'; the last one is used.`);
-  const states = cmd.state ? parseState(await readJsonFile(cmd.state, '--state'), repeated) : new Map<string, JsonObject>();
+  const repeated = (name: string): void =>
+    log.warn(`The --state file holds more than one entry for stream '${name}'; the last one is used.`);
+  const states = cmd.state
+    ? parseState(await readJsonFile(cmd.state, '--state'), repeated)
+    : new Map<string, JsonObject>();
   const defs = new Map(streamsOf(source, config).map((s) => [s.name, s]));
   for (const cs of catalog.streams) {
     const def = defs.get(cs.stream.name);
-    if (!def) throw configError(`The catalog names stream '${cs.stream.name}', which ${source.name} does not have. Its streams are: ${[...defs.keys()].join(', ')}. Run discover and select from its catalog.`);
-    if (cs.sync_mode === 'incremental' && !def.cursorField) throw configError(`Stream '${def.name}' supports only full_refresh; change its sync_mode in the catalog.`);
+    if (!def)
+      throw configError(
+        `The catalog names stream '${cs.stream.name}', which ${source.name} does not have. Its streams are: ${[...defs.keys()].join(', ')}. Run discover and select from its catalog.`,
+      );
+    if (cs.sync_mode === 'incremental' && !def.cursorField)
+      throw configError(`Stream '${def.name}' supports only full_refresh; change its sync_mode in the catalog.`);
   }
-  for (const name of states.keys()) if (!defs.has(name)) log.info(`Ignoring state for stream '${name}', which this source does not have.`);
+  for (const name of states.keys())
+    if (!defs.has(name)) log.info(`Ignoring state for stream '${name}', which this source does not have.`);
   // every state is checked before any stream is read, so a bad one stops the read with nothing half done
   for (const cs of catalog.streams) {
     const given = cs.sync_mode === 'incremental' ? states.get(cs.stream.name) : undefined;
     if (!given) continue;
-    const state = stateToReadFrom(defs.get(cs.stream.name)!, cs.cursor_field?.[0], given, log);
+    const def = defs.get(cs.stream.name);
+    const state = def && stateToReadFrom(def, cs.cursor_field?.[0], given, log);
     if (state) states.set(cs.stream.name, state);
     else states.delete(cs.stream.name);
   }
@@ -123,12 +147,26 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
   const failed: string[] = [];
   const resumable: string[] = [];
   for (const cs of catalog.streams) {
-    const def = defs.get(cs.stream.name)!;
+    const def = defs.get(cs.stream.name);
+    if (!def) continue; // checked above: every configured stream is the source's
     const state = cs.sync_mode === 'incremental' ? states.get(def.name) : undefined;
     const field = cs.cursor_field?.[0] ?? def.cursorField;
     const ctx: StreamContext<C> = {
-      config, stream: def.name, syncMode: cs.sync_mode, state, http, log, secrets: masker, startedAt, historyStart,
-      cursor: { start: (fallback) => (field && state && (typeof state[field] === 'string' || typeof state[field] === 'number') ? (state[field] as string | number) : fallback) },
+      config,
+      stream: def.name,
+      syncMode: cs.sync_mode,
+      state,
+      http,
+      log,
+      secrets: masker,
+      startedAt,
+      historyStart,
+      cursor: {
+        start: (fallback) =>
+          field && state && (typeof state[field] === 'string' || typeof state[field] === 'number')
+            ? (state[field] as string | number)
+            : fallback,
+      },
     };
     const result = await readStream(def, cs, ctx, out, log);
     if (!result.ok) {
@@ -138,12 +176,16 @@ async function execute<C>(source: Source<C>, cmd: Command, out: OutputWriter, lo
     }
   }
   if (failed.length) {
-    const resume = resumable.length === failed.length
-      ? 'Their last STATE is valid; run the sync again to resume from it.'
-      : resumable.length
-        ? `${resumable.join(', ')} emitted a STATE to resume from; the others start again from their previous state. Run the sync again.`
-        : 'None of them emitted a STATE, so the next sync starts them again from their previous state. Run the sync again.';
-    throw new ConnectorError(`${failed.length} of ${catalog.streams.length} streams did not complete: ${failed.join(', ')}. ${resume}`, { failureType: 'transient_error' });
+    const resume =
+      resumable.length === failed.length
+        ? 'Their last STATE is valid; run the sync again to resume from it.'
+        : resumable.length
+          ? `${resumable.join(', ')} emitted a STATE to resume from; the others start again from their previous state. Run the sync again.`
+          : 'None of them emitted a STATE, so the next sync starts them again from their previous state. Run the sync again.';
+    throw new ConnectorError(
+      `${failed.length} of ${catalog.streams.length} streams did not complete: ${failed.join(', ')}. ${resume}`,
+      { failureType: 'transient_error' },
+    );
   }
   return http;
 }
@@ -172,24 +214,43 @@ function configured(raw: unknown, field: string): boolean {
 }
 
 /** The incoming state checked against the shape the stream writes; cursor-mode keeps only its cursor. */
-function stateToReadFrom<C>(def: AnyStreamDef<C>, catalogField: string | undefined, given: JsonObject, log: Logger): JsonObject | undefined {
+function stateToReadFrom<C>(
+  def: AnyStreamDef<C>,
+  catalogField: string | undefined,
+  given: JsonObject,
+  log: Logger,
+): JsonObject | undefined {
   const field = catalogField ?? def.cursorField;
   const cursorMode = def.stateMode !== 'manual' && field !== undefined;
   const schema = def.stateSchema ?? (cursorMode ? cursorStateSchema(def.schema, field) : undefined);
   const state = schema ? checkStreamState(def.name, given, schema, log) : given;
   if (!state || !cursorMode || Object.keys(state).every((k) => k === field)) return state;
-  log.warn(`The state for stream '${def.name}' holds keys besides its cursor '${field}' (${Object.keys(state).filter((k) => k !== field).join(', ')}); they are dropped.`);
+  log.warn(
+    `The state for stream '${def.name}' holds keys besides its cursor '${field}' (${Object.keys(state)
+      .filter((k) => k !== field)
+      .join(', ')}); they are dropped.`,
+  );
   return field in state ? { [field]: state[field] } : {};
 }
 
 function configErrorAfterStream(err: unknown, stream: string): ConnectorError {
-  return new ConnectorError(`Stopped the read at stream '${stream}': ${messageOf(err)}`, { failureType: 'config_error', cause: err });
+  return new ConnectorError(`Stopped the read at stream '${stream}': ${messageOf(err)}`, {
+    failureType: 'config_error',
+    cause: err,
+  });
 }
 
 /** Keeps stdout protocol-only and stderr masked, whatever a library prints or throws. */
 function guardProcess(out: OutputWriter, masker: SecretMasker, log: Logger): () => void {
-  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
-  const fmt = (args: unknown[]): string => args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.stack ?? a.message : safeJson(a))).join(' ');
+  const saved = {
+    log: console.log,
+    info: console.info,
+    warn: console.warn,
+    error: console.error,
+    debug: console.debug,
+  };
+  const fmt = (args: unknown[]): string =>
+    args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : safeJson(a))).join(' ');
   console.log = (...a: unknown[]) => log.info(fmt(a));
   console.info = (...a: unknown[]) => log.info(fmt(a));
   console.debug = (...a: unknown[]) => log.debug(fmt(a));
@@ -204,13 +265,23 @@ function guardProcess(out: OutputWriter, masker: SecretMasker, log: Logger): () 
   console.error = (...a: unknown[]) => log.error(fmt(a));
   const stderrWrite = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
-    stderrWrite(masker.mask(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')), ...(rest as []))) as typeof process.stderr.write;
+    stderrWrite(
+      masker.mask(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')),
+      ...(rest as []),
+    )) as typeof process.stderr.write;
   const onFatal = (err: unknown): void => {
-    void out.write(messages.error(`Unexpected failure: ${messageOf(err)}`, failureTypeOf(err), { stack: stackOf(err) }));
+    void out.write(
+      messages.error(`Unexpected failure: ${messageOf(err)}`, failureTypeOf(err), { stack: stackOf(err) }),
+    );
     void out.flush().then(() => process.exit(1));
   };
   const onTerm = (sig: NodeJS.Signals): void => {
-    void out.write(messages.error(`Stopped by ${sig} before the read finished; run the sync again to resume from the last STATE.`, 'transient_error'));
+    void out.write(
+      messages.error(
+        `Stopped by ${sig} before the read finished; run the sync again to resume from the last STATE.`,
+        'transient_error',
+      ),
+    );
     void out.flush().then(() => process.exit(sig === 'SIGTERM' ? 143 : 130));
   };
   // Node prints process warnings (deprecations, the AWS SDK's Node-version notice) through

@@ -33,7 +33,12 @@ export interface S3Settings {
   endpoint?: string;
 }
 
-export interface S3Object { key: string; size: number; lastModified: Date; etag?: string }
+export interface S3Object {
+  key: string;
+  size: number;
+  lastModified: Date;
+  etag?: string;
+}
 
 /** Attempts the SDK makes for one request (the first and 3 retries); see the comment at the top. */
 export const S3_MAX_ATTEMPTS = 4;
@@ -44,7 +49,8 @@ let sdkLoading: Promise<Sdk> | undefined;
 const sdk = (): Promise<Sdk> => (sdkLoading ??= import('@aws-sdk/client-s3').then(namedExports));
 // Node gives a CommonJS package's named exports to import(); a chunk of the connector's bundle
 // (scripts/bundle.mjs) gives only { default: module.exports }.
-const namedExports = (m: Sdk): Sdk => (m as { default?: Sdk }).default?.S3Client ? (m as unknown as { default: Sdk }).default : m;
+const namedExports = (m: Sdk): Sdk =>
+  (m as { default?: Sdk }).default?.S3Client ? (m as unknown as { default: Sdk }).default : m;
 
 /** An S3 client for one bucket's settings, created (and the SDK loaded) on its first request. */
 export interface S3Connection {
@@ -57,7 +63,11 @@ export function createS3Client(s: S3Settings): S3Connection {
   let client: Promise<S3Client> | undefined;
   return {
     client: () => (client ??= sdk().then(({ S3Client }) => new S3Client(s3Config(s)))),
-    destroy: () => void client?.then((c) => c.destroy(), () => undefined),
+    destroy: () =>
+      void client?.then(
+        (c) => c.destroy(),
+        () => undefined,
+      ),
   };
 }
 
@@ -86,22 +96,50 @@ export class S3ObjectGoneError extends ConnectorError {
 /** Turns an SDK or network error into a ConnectorError that names what to fix. */
 export function s3Error(err: unknown, s: S3Settings, action: string): ConnectorError {
   if (err instanceof ConnectorError) return err;
-  const e = err as { name?: string; Code?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const e = err as {
+    name?: string;
+    Code?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
   const name = e.name ?? e.Code ?? e.code ?? '';
   const status = e.$metadata?.httpStatusCode;
-  if (name === 'NoSuchBucket') return configError(`Bucket '${s.bucket}' was not found${s.endpoint ? ` at ${s.endpoint}` : ''}. Check 'bucket' (and 'region'/'endpoint').`);
+  if (name === 'NoSuchBucket')
+    return configError(
+      `Bucket '${s.bucket}' was not found${s.endpoint ? ` at ${s.endpoint}` : ''}. Check 'bucket' (and 'region'/'endpoint').`,
+    );
   if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || status === 301) {
-    return configError(`Bucket '${s.bucket}' is not in region '${s.region || 'us-east-1'}' (${name || 'HTTP 301'}). Set 'region' to the bucket's region${s.endpoint ? ` (or check 'endpoint')` : ''}.`);
+    return configError(
+      `Bucket '${s.bucket}' is not in region '${s.region || 'us-east-1'}' (${name || 'HTTP 301'}). Set 'region' to the bucket's region${s.endpoint ? ` (or check 'endpoint')` : ''}.`,
+    );
   }
-  if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch') return configError(`S3 rejected the access keys (${name}). Check 'aws_access_key_id' and 'aws_secret_access_key'.`);
-  if (name === 'RequestTimeTooSkewed') return configError(`S3 refused the request because this machine's clock differs too much from S3's (RequestTimeTooSkewed). Set the clock right (NTP); the config is not the cause.`);
-  if (name === 'AccessDenied' || status === 403) return configError(`Access denied to bucket '${s.bucket}' while trying to ${action} (${name || 'HTTP 403'}). Give the keys in 'aws_access_key_id' s3:ListBucket and s3:GetObject on it.`);
-  if (name === 'NoSuchKey') return new S3ObjectGoneError(`Object vanished while trying to ${action} (NoSuchKey): it was deleted after it was listed.`);
-  if (name === 'PreconditionFailed' || status === 412) return transientError(`The object changed while trying to ${action} (PreconditionFailed: its ETag is no longer the one first read); run the sync again.`);
-  if (name === 'InvalidRange' || status === 416) return systemError(`S3 refused the byte range asked while trying to ${action} (InvalidRange).`);
-  const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+  if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch')
+    return configError(`S3 rejected the access keys (${name}). Check 'aws_access_key_id' and 'aws_secret_access_key'.`);
+  if (name === 'RequestTimeTooSkewed')
+    return configError(
+      `S3 refused the request because this machine's clock differs too much from S3's (RequestTimeTooSkewed). Set the clock right (NTP); the config is not the cause.`,
+    );
+  if (name === 'AccessDenied' || status === 403)
+    return configError(
+      `Access denied to bucket '${s.bucket}' while trying to ${action} (${name || 'HTTP 403'}). Give the keys in 'aws_access_key_id' s3:ListBucket and s3:GetObject on it.`,
+    );
+  if (name === 'NoSuchKey')
+    return new S3ObjectGoneError(
+      `Object vanished while trying to ${action} (NoSuchKey): it was deleted after it was listed.`,
+    );
+  if (name === 'PreconditionFailed' || status === 412)
+    return transientError(
+      `The object changed while trying to ${action} (PreconditionFailed: its ETag is no longer the one first read); run the sync again.`,
+    );
+  if (name === 'InvalidRange' || status === 416)
+    return systemError(`S3 refused the byte range asked while trying to ${action} (InvalidRange).`);
+  const code =
+    (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
   if (code === 'ENOTFOUND' || code === 'ECONNREFUSED' || code === 'EAI_AGAIN') {
-    return configError(`Cannot reach the S3 endpoint${s.endpoint ? ` '${s.endpoint}'` : ''} (${code}). Check 'endpoint' and 'region'.`);
+    return configError(
+      `Cannot reach the S3 endpoint${s.endpoint ? ` '${s.endpoint}'` : ''} (${code}). Check 'endpoint' and 'region'.`,
+    );
   }
   return transientError(`S3 failed to ${action}: ${name || e.message || String(err)}`);
 }
@@ -120,7 +158,9 @@ export async function* listObjects(conn: S3Connection, s: S3Settings): AsyncGene
     let page;
     try {
       const [client, { ListObjectsV2Command }] = await Promise.all([conn.client(), sdk()]);
-      page = await client.send(new ListObjectsV2Command({ Bucket: s.bucket, Prefix: s.prefix || undefined, ContinuationToken: token }));
+      page = await client.send(
+        new ListObjectsV2Command({ Bucket: s.bucket, Prefix: s.prefix || undefined, ContinuationToken: token }),
+      );
     } catch (err) {
       throw s3Error(err, s, `list ${where}`);
     }
@@ -131,10 +171,14 @@ export async function* listObjects(conn: S3Connection, s: S3Settings): AsyncGene
     if (!page.IsTruncated) return;
     const next = page.NextContinuationToken;
     if (!next) {
-      throw systemError(`Listing ${where} broke off at page ${pageNo}: the server said the listing is truncated (IsTruncated) but sent no NextContinuationToken, so the rest cannot be asked for. Check 'endpoint': an S3-compatible server or proxy that does not page as S3 does.`);
+      throw systemError(
+        `Listing ${where} broke off at page ${pageNo}: the server said the listing is truncated (IsTruncated) but sent no NextContinuationToken, so the rest cannot be asked for. Check 'endpoint': an S3-compatible server or proxy that does not page as S3 does.`,
+      );
     }
     if (sent.has(next)) {
-      throw systemError(`Listing ${where} stopped at page ${pageNo}: the server sent a continuation token it had already sent, so it would list the same keys for ever. Check 'endpoint': an S3-compatible server or proxy that does not page as S3 does.`);
+      throw systemError(
+        `Listing ${where} stopped at page ${pageNo}: the server sent a continuation token it had already sent, so it would list the same keys for ever. Check 'endpoint': an S3-compatible server or proxy that does not page as S3 does.`,
+      );
     }
     sent.add(next);
     token = next;
@@ -157,7 +201,11 @@ const bareEtag = (e: string | undefined): string | undefined => e?.replace(/^W\/
 /** Resolves when the writable can take more, or has closed. */
 const drained = (w: Writable): Promise<void> =>
   new Promise((resolve) => {
-    const done = (): void => { w.off('drain', done); w.off('close', done); resolve(); };
+    const done = (): void => {
+      w.off('drain', done);
+      w.off('close', done);
+      resolve();
+    };
     w.on('drain', done);
     w.on('close', done);
   });
@@ -188,7 +236,8 @@ export function openObject(
     closed = true;
     body?.destroy();
   });
-  const changed = (why: string): ConnectorError => transientError(`${url} changed while being read (${why}); run the sync again.`);
+  const changed = (why: string): ConnectorError =>
+    transientError(`${url} changed while being read (${why}); run the sync again.`);
 
   const pump = async (): Promise<void> => {
     let offset = 0;
@@ -214,7 +263,13 @@ export function openObject(
         throw changed(`ETag ${res.ETag}, not ${etag}${offset > 0 ? ` when resuming at byte ${offset}` : ' as listed'}`);
       }
       etag ??= res.ETag;
-      if (offset === 0 && sink === out && (opts.gunzip === true || ((opts.gunzip ?? 'auto') === 'auto' && (/\.gz$/i.test(obj.key) || /\bgzip\b/i.test(res.ContentEncoding ?? ''))))) {
+      if (
+        offset === 0 &&
+        sink === out &&
+        (opts.gunzip === true ||
+          ((opts.gunzip ?? 'auto') === 'auto' &&
+            (/\.gz$/i.test(obj.key) || /\bgzip\b/i.test(res.ContentEncoding ?? ''))))
+      ) {
         const gunzip = createGunzip();
         pipeline(gunzip, out, (err) => err && out.destroy(err));
         sink = gunzip;
@@ -225,10 +280,14 @@ export function openObject(
         const contentRange = res.ContentRange ?? '';
         if (status === 200 && !contentRange && etag) {
           skip = offset; // the whole object again, the same version (ETag checked above)
-          opts.log?.warn(`${url}: the server ignored the Range asked when resuming at byte ${offset} and sent the whole object; skipping the bytes already read`);
+          opts.log?.warn(
+            `${url}: the server ignored the Range asked when resuming at byte ${offset} and sent the whole object; skipping the bytes already read`,
+          );
         } else if (status !== 206 || !contentRange.startsWith(`bytes ${offset}-`)) {
           body.destroy();
-          throw systemError(`${url}: resumed at byte ${offset} with a Range request, the server answered ${status} with Content-Range '${contentRange}'; the rest of the object cannot be placed.`);
+          throw systemError(
+            `${url}: resumed at byte ${offset} with a Range request, the server answered ${status} with Content-Range '${contentRange}'; the rest of the object cannot be placed.`,
+          );
         }
       }
       try {
@@ -245,7 +304,10 @@ export function openObject(
           if (next.done) break;
           let chunk = next.value;
           if (skip > 0) {
-            if (chunk.length <= skip) { skip -= chunk.length; continue; }
+            if (chunk.length <= skip) {
+              skip -= chunk.length;
+              continue;
+            }
             chunk = chunk.subarray(skip);
             skip = 0;
           }
@@ -255,14 +317,20 @@ export function openObject(
         }
         if (skip > 0) throw changed(`the whole object sent again is shorter than the ${offset} bytes already read`);
         // a body that ends cleanly but short of the listed size broke off too
-        if (!opts.range && last !== undefined && offset <= last) throw new Error(`the body ended at byte ${offset} of ${last + 1}`);
+        if (!opts.range && last !== undefined && offset <= last)
+          throw new Error(`the body ended at byte ${offset} of ${last + 1}`);
         break;
       } catch (err) {
         if (closed) return;
         if (err instanceof ConnectorError) throw err;
-        if (resumed >= resumes) throw transientError(`Reading ${url} broke off at byte ${offset} ${resumed + 1} times (${(err as Error).message}); run the sync again.`);
+        if (resumed >= resumes)
+          throw transientError(
+            `Reading ${url} broke off at byte ${offset} ${resumed + 1} times (${(err as Error).message}); run the sync again.`,
+          );
         const delay = backoffMs(resumed + 1, Number(process.env.CONKIT_RETRY_BASE_MS ?? 1000), 30_000);
-        opts.log?.warn(`Reading ${url} broke off at byte ${offset} (${(err as Error).message}); resuming with a Range request in ${(delay / 1000).toFixed(1)} s`);
+        opts.log?.warn(
+          `Reading ${url} broke off at byte ${offset} (${(err as Error).message}); resuming with a Range request in ${(delay / 1000).toFixed(1)} s`,
+        );
         await sleep(delay);
       } finally {
         body.destroy();
@@ -282,11 +350,21 @@ export function openObject(
  * than `bytes` is read whole, without a Range: on an empty object any `bytes=0-N` range is
  * unsatisfiable (416 InvalidRange on S3).
  */
-export async function readHead(conn: S3Connection, s: S3Settings, obj: string | Pick<S3Object, 'key' | 'size'> & { etag?: string }, bytes = 1024): Promise<Buffer> {
+export async function readHead(
+  conn: S3Connection,
+  s: S3Settings,
+  obj: string | (Pick<S3Object, 'key' | 'size'> & { etag?: string }),
+  bytes = 1024,
+): Promise<Buffer> {
   const o = typeof obj === 'string' ? { key: obj } : obj;
   const whole = 'size' in o && o.size <= bytes;
   const chunks: Buffer[] = [];
-  for await (const c of openObject(conn, s, o, { gunzip: false, retries: 1, ...(whole ? {} : { range: { end: bytes - 1 } }) })) chunks.push(c as Buffer);
+  for await (const c of openObject(conn, s, o, {
+    gunzip: false,
+    retries: 1,
+    ...(whole ? {} : { range: { end: bytes - 1 } }),
+  }))
+    chunks.push(c as Buffer);
   return Buffer.concat(chunks);
 }
 

@@ -11,7 +11,11 @@ const MIN_SECRET_LENGTH = 3;
  * Forms of one secret that all contain `anchor`: when the text lacks it, none of them can be there.
  * `probe` is the part of the anchor searched for (see SecretMasker.tune).
  */
-interface FormGroup { anchor: string | undefined; probe: string | undefined; forms: string[] }
+interface FormGroup {
+  anchor: string | undefined;
+  probe: string | undefined;
+  forms: string[];
+}
 
 // A search for a string runs at memory speed while the text lacks its first character and slows
 // to a skip search once that character is common (as lowercase letters, digits and '-' are in
@@ -78,11 +82,18 @@ export class SecretMasker {
       JSON.stringify(raw).slice(1, -1),
       JSON.stringify(JSON.stringify(raw).slice(1, -1)).slice(1, -1),
       // as it sits in a SOAP envelope or any XML body
-      raw.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
+      raw
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&apos;'),
     ];
     for (const g of [{ anchor: longestAlnumRun(raw), forms: textForms }, ...base64Groups(raw)]) {
       // base64 of a short value can be shorter than the minimum; skip those so nothing common is masked
-      const forms = [...new Set(g.forms)].filter((f) => f.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+      const forms = [...new Set(g.forms)]
+        .filter((f) => f.length >= MIN_SECRET_LENGTH)
+        .sort((a, b) => b.length - a.length);
       // a secret whose encodings all agree (no character any of them rewrites) is its own anchor
       const anchor = g.anchor ?? (forms.length === 1 ? forms[0] : undefined);
       if (forms.length) this.groups.push({ anchor, probe: this.probeOf(anchor), forms });

@@ -43,7 +43,9 @@ export async function* slidingWindowPages<R>(opts: SlidingWindowOptions<R>): Asy
     pending = undefined;
     const print = fingerprint(rows);
     if (print && print === previous && rows.length >= opts.pageSize) {
-      throw systemError(`${opts.what ?? 'The service'} answered page ${page} from ${from} with the same ${rows.length} records as the page before: it ignores the page parameter, so the records after them cannot be reached.`);
+      throw systemError(
+        `${opts.what ?? 'The service'} answered page ${page} from ${from} with the same ${rows.length} records as the page before: it ignores the page parameter, so the records after them cannot be reached.`,
+      );
     }
     previous = print;
     const fresh: R[] = [];
@@ -58,7 +60,9 @@ export async function* slidingWindowPages<R>(opts: SlidingWindowOptions<R>): Asy
         idsAtLast = new Set([opts.id(r)]);
       } else {
         // sliding on records out of order would skip the ones below the new lower bound
-        throw systemError(`${opts.what ?? 'The service'} answered records out of cursor order (${c} after ${last}); stopping rather than skip records.`);
+        throw systemError(
+          `${opts.what ?? 'The service'} answered records out of cursor order (${c} after ${last}); stopping rather than skip records.`,
+        );
       }
       fresh.push(r);
     }
@@ -77,6 +81,9 @@ export async function* slidingWindowPages<R>(opts: SlidingWindowOptions<R>): Asy
     }
     if (pending) await letItGo();
     yield fresh;
-    if (stuck) throw systemError(`More than ${opts.pageSize * opts.maxPages} records share the cursor value ${from}; the API cannot page past them.`);
+    if (stuck)
+      throw systemError(
+        `More than ${opts.pageSize * opts.maxPages} records share the cursor value ${from}; the API cannot page past them.`,
+      );
   }
 }

@@ -2,7 +2,6 @@
 // of spec | check | discover | read and guarantees the protocol rules around it: only protocol
 // messages on stdout, secrets masked everywhere, a TRACE ERROR before any non-zero exit.
 import type { AirbyteStream, ConnectorSpecification, JsonObject, SyncMode } from './protocol.js';
-import { messages } from './protocol.js';
 import type { AnyStreamDef, StreamContext } from './stream.js';
 import { normalizePrimaryKey } from './stream.js';
 import { HttpClient, type HttpOptions } from './http.js';
@@ -10,9 +9,19 @@ import type { Logger } from './log.js';
 import type { SecretMasker } from './secrets.js';
 
 /** What a source's http() gets besides the config: configured(field) tells whether the user's file set it. */
-export interface HttpContext { log: Logger; secrets: SecretMasker; configured?: (field: string) => boolean }
+export interface HttpContext {
+  log: Logger;
+  secrets: SecretMasker;
+  configured?: (field: string) => boolean;
+}
 
-export interface CheckContext<C> { config: C; http: HttpClient; log: Logger; secrets: SecretMasker; streams: AnyStreamDef<C>[] }
+export interface CheckContext<C> {
+  config: C;
+  http: HttpClient;
+  log: Logger;
+  secrets: SecretMasker;
+  streams: AnyStreamDef<C>[];
+}
 
 export interface SourceDef<C> {
   name: string;
@@ -23,7 +32,7 @@ export interface SourceDef<C> {
   /** Extra config rules beyond the JSON schema; throw configError(...) naming the field. */
   validate?: (config: C) => void;
   /** Throw (or return a string) to report FAILED with that reason. */
-  check: (ctx: CheckContext<C>) => Promise<void | string>;
+  check: (ctx: CheckContext<C>) => Promise<string | undefined> | Promise<void>;
   streams: AnyStreamDef<C>[] | ((config: C) => AnyStreamDef<C>[]);
 }
 

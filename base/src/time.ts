@@ -23,7 +23,13 @@ function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 const daysInMonth = (y: number, m: number): number =>
-  m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  m === 2
+    ? y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+      ? 29
+      : 28
+    : m === 4 || m === 6 || m === 9 || m === 11
+      ? 30
+      : 31;
 
 /** The number written by `len` ASCII digits at `i`, or NaN when any is not a digit. */
 function digits(s: string, i: number, len: number): number {
@@ -47,7 +53,15 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 function inPlaceMs(v: string): number | undefined | null {
   const n = v.length;
   const sep = v.charCodeAt(10);
-  if (n < 19 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 32) || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return null;
+  if (
+    n < 19 ||
+    v.charCodeAt(4) !== 45 ||
+    v.charCodeAt(7) !== 45 ||
+    (sep !== 84 && sep !== 32) ||
+    v.charCodeAt(13) !== 58 ||
+    v.charCodeAt(16) !== 58
+  )
+    return null;
   const y = digits(v, 0, 4);
   const mo = digits(v, 5, 2);
   const d = digits(v, 8, 2);
@@ -83,7 +97,13 @@ function inPlaceMs(v: string): number | undefined | null {
 
 /** "2024-01-01T00:16:40.000Z" exactly as toISOString writes it, and a real time: it is its own answer. */
 function isCanonicalIso(v: string): boolean {
-  return v.length === 24 && v.charCodeAt(10) === 84 && v.charCodeAt(19) === 46 && v.charCodeAt(23) === 90 && isDigit(v.charCodeAt(0));
+  return (
+    v.length === 24 &&
+    v.charCodeAt(10) === 84 &&
+    v.charCodeAt(19) === 46 &&
+    v.charCodeAt(23) === 90 &&
+    isDigit(v.charCodeAt(0))
+  );
 }
 
 /** Epoch milliseconds of a vendor timestamp; a value without offset is UTC. */
@@ -159,7 +179,8 @@ function zeroOffsetIso(v: string): string | undefined {
     i = 23;
   }
   const tail = v.length - i;
-  const utc = tail === 1 ? v.charCodeAt(i) === 90 : tail === 6 ? v.endsWith('+00:00') : tail === 5 && v.endsWith('+0000');
+  const utc =
+    tail === 1 ? v.charCodeAt(i) === 90 : tail === 6 ? v.endsWith('+00:00') : tail === 5 && v.endsWith('+0000');
   return utc ? `${v.slice(0, 19)}${fraction}Z` : undefined;
 }
 
@@ -167,7 +188,8 @@ function zeroOffsetIso(v: string): string | undefined {
 export function toIsoUtc(value: unknown): string | null {
   if (typeof value === 'string') {
     const ms = inPlaceMs(value);
-    if (ms !== null) return ms === undefined ? null : isCanonicalIso(value) ? value : zeroOffsetIso(value) ?? isoFromMs(ms);
+    if (ms !== null)
+      return ms === undefined ? null : isCanonicalIso(value) ? value : (zeroOffsetIso(value) ?? isoFromMs(ms));
   }
   const ms = parseMs(value);
   return ms === undefined ? null : isoFromMs(ms);
@@ -184,8 +206,14 @@ export function oneYearAgo(now = new Date()): Date {
 }
 
 export function addDuration(d: Date, step: Duration): Date {
-  const ms = ((step.days ?? 0) * 86_400 + (step.hours ?? 0) * 3_600 + (step.minutes ?? 0) * 60 + (step.seconds ?? 0)) * 1000;
+  const ms =
+    ((step.days ?? 0) * 86_400 + (step.hours ?? 0) * 3_600 + (step.minutes ?? 0) * 60 + (step.seconds ?? 0)) * 1000;
   return new Date(d.getTime() + ms);
 }
 
-export interface Duration { days?: number; hours?: number; minutes?: number; seconds?: number }
+export interface Duration {
+  days?: number;
+  hours?: number;
+  minutes?: number;
+  seconds?: number;
+}

@@ -55,12 +55,43 @@ describe('coerceValue', () => {
 
 describe('coerce', () => {
   it('types a message row by its schema and keeps columns it does not know as strings', () => {
-    const row = coerce({ MsgID: '5001', ListID: '101', OpenPercent: '31.25', SendDate: '2024-03-05T16:00:00', Subject: 'Spring', Extra: 9 }, messages);
-    expect(row).toEqual({ MsgID: 5001, ListID: 101, OpenPercent: 31.25, SendDate: '2024-03-05T16:00:00.000Z', Subject: 'Spring', Extra: '9' });
+    const row = coerce(
+      {
+        MsgID: '5001',
+        ListID: '101',
+        OpenPercent: '31.25',
+        SendDate: '2024-03-05T16:00:00',
+        Subject: 'Spring',
+        Extra: 9,
+      },
+      messages,
+    );
+    expect(row).toEqual({
+      MsgID: 5001,
+      ListID: 101,
+      OpenPercent: 31.25,
+      SendDate: '2024-03-05T16:00:00.000Z',
+      Subject: 'Spring',
+      Extra: '9',
+    });
   });
 
   it('types a list row: booleans, the tracking-domain array, and drops SOAP attributes', () => {
-    const row = coerce({ ListID: '101', EnableRSS: 'false', ShowEmailList: 'true', GoogleTrackingDomains: ['shop.example.com'], $attributes: { x: '1' } }, lists);
-    expect(row).toEqual({ ListID: 101, EnableRSS: false, ShowEmailList: true, GoogleTrackingDomains: ['shop.example.com'] });
+    const row = coerce(
+      {
+        ListID: '101',
+        EnableRSS: 'false',
+        ShowEmailList: 'true',
+        GoogleTrackingDomains: ['shop.example.com'],
+        $attributes: { x: '1' },
+      },
+      lists,
+    );
+    expect(row).toEqual({
+      ListID: 101,
+      EnableRSS: false,
+      ShowEmailList: true,
+      GoogleTrackingDomains: ['shop.example.com'],
+    });
   });
 });

@@ -14,7 +14,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-const ids = (run: Awaited<ReturnType<typeof example>>): number[] => ofType(run, 'RECORD').map((m) => m.record.data.id as number);
+const ids = (run: Awaited<ReturnType<typeof example>>): number[] =>
+  ofType(run, 'RECORD').map((m) => m.record.data.id as number);
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);
 
 describe('example connector', () => {
@@ -33,11 +34,15 @@ describe('example connector', () => {
   });
 
   it('reads every record with statuses and per-stream state counts', async () => {
-    const run = await example(['read', '--config', config, '--catalog', tempJson('c.json', catalog(['items']))], { EXAMPLE_CHECKPOINT_EVERY: '100' });
+    const run = await example(['read', '--config', config, '--catalog', tempJson('c.json', catalog(['items']))], {
+      EXAMPLE_CHECKPOINT_EVERY: '100',
+    });
     expect(run.code).toBe(0);
     expect(protocolProblems(run)).toEqual([]);
     expect(ids(run)).toEqual(range(250));
-    const statuses = ofType(run, 'TRACE').filter((m) => m.trace.type === 'STREAM_STATUS').map((m) => m.trace.stream_status!.status);
+    const statuses = ofType(run, 'TRACE')
+      .filter((m) => m.trace.type === 'STREAM_STATUS')
+      .map((m) => m.trace.stream_status!.status);
     expect(statuses).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
     const states = ofType(run, 'STATE');
     expect(states.length).toBeGreaterThanOrEqual(3); // mid-stream checkpoints, not only at the end
@@ -83,11 +88,27 @@ describe('example connector', () => {
 
   it('gives up on endless 503s with a transient_error naming the stream, and still runs the other streams', async () => {
     server.faults.push(...Array.from({ length: 20 }, () => ({ status: 503 })));
-    const run = await example(['read', '--config', config, '--catalog', tempJson('c.json', catalog(['items', 'events']))]);
+    const run = await example([
+      'read',
+      '--config',
+      config,
+      '--catalog',
+      tempJson('c.json', catalog(['items', 'events'])),
+    ]);
     expect(run.code).toBe(1);
-    const statuses = ofType(run, 'TRACE').filter((m) => m.trace.type === 'STREAM_STATUS').map((m) => `${m.trace.stream_status!.stream_descriptor.name}:${m.trace.stream_status!.status}`);
-    expect(statuses).toEqual(['items:STARTED', 'items:INCOMPLETE', 'events:STARTED', 'events:RUNNING', 'events:COMPLETE']);
-    const errors = ofType(run, 'TRACE').filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error!);
+    const statuses = ofType(run, 'TRACE')
+      .filter((m) => m.trace.type === 'STREAM_STATUS')
+      .map((m) => `${m.trace.stream_status!.stream_descriptor.name}:${m.trace.stream_status!.status}`);
+    expect(statuses).toEqual([
+      'items:STARTED',
+      'items:INCOMPLETE',
+      'events:STARTED',
+      'events:RUNNING',
+      'events:COMPLETE',
+    ]);
+    const errors = ofType(run, 'TRACE')
+      .filter((m) => m.trace.type === 'ERROR')
+      .map((m) => m.trace.error!);
     expect(errors[0]).toMatchObject({ failure_type: 'transient_error', stream_descriptor: { name: 'items' } });
     expect(errors[0].message).toMatch(/GET \/items answered HTTP 503; gave up after 6 attempts/);
   });
@@ -102,7 +123,8 @@ describe('example connector', () => {
     expect(status.message).toMatch(/rejected the API key \(api_key\) \(HTTP 401/);
     const read = await example(['read', '--config', bad, '--catalog', tempJson('c.json', catalog(['items']))]);
     expect(read.code).toBe(1);
-    const err = ofType(read, 'TRACE').find((m) => m.trace.type === 'ERROR' && !m.trace.error?.stream_descriptor)!.trace.error!;
+    const err = ofType(read, 'TRACE').find((m) => m.trace.type === 'ERROR' && !m.trace.error?.stream_descriptor)!.trace
+      .error!;
     expect(err.failure_type).toBe('config_error');
     for (const out of [check.stdout, check.stderr, read.stdout, read.stderr]) expect(out).not.toContain(wrong);
   });
@@ -122,40 +144,87 @@ describe('example connector', () => {
 
 describe('process tuning', () => {
   it('reads as usual and says why when CONKIT_HEAP_GROWING_PERCENT is not a number', async () => {
-    const run = await example(['read', '--config', config, '--catalog', tempJson('k.json', catalog(['items']))], { CONKIT_HEAP_GROWING_PERCENT: 'lots' });
+    const run = await example(['read', '--config', config, '--catalog', tempJson('k.json', catalog(['items']))], {
+      CONKIT_HEAP_GROWING_PERCENT: 'lots',
+    });
     expect(run.code).toBe(0);
     expect(protocolProblems(run)).toEqual([]);
     expect(ids(run)).toEqual(range(250));
-    const warnings = ofType(run, 'LOG').filter((m) => m.log.level === 'WARN').map((m) => m.log.message);
-    expect(warnings.some((w) => w.includes("CONKIT_HEAP_GROWING_PERCENT must be a whole number") && w.includes("'lots'"))).toBe(true);
+    const warnings = ofType(run, 'LOG')
+      .filter((m) => m.log.level === 'WARN')
+      .map((m) => m.log.message);
+    expect(
+      warnings.some((w) => w.includes('CONKIT_HEAP_GROWING_PERCENT must be a whole number') && w.includes("'lots'")),
+    ).toBe(true);
   });
 
   it('passes a process warning on as a LOG WARN, not as an error on stderr', async () => {
-    const run = await example(['read', '--config', config, '--catalog', tempJson('k.json', catalog(['items']))], { EXAMPLE_WARNING: 'careful now' });
+    const run = await example(['read', '--config', config, '--catalog', tempJson('k.json', catalog(['items']))], {
+      EXAMPLE_WARNING: 'careful now',
+    });
     expect(run.code).toBe(0);
     expect(protocolProblems(run)).toEqual([]);
     expect(ids(run)).toEqual(range(250));
     const logs = ofType(run, 'LOG');
     // emitted three times, reported once
-    expect(logs.filter((m) => m.log.level === 'WARN').map((m) => m.log.message).filter((m) => m === 'TestWarning: careful now')).toHaveLength(1);
+    expect(
+      logs
+        .filter((m) => m.log.level === 'WARN')
+        .map((m) => m.log.message)
+        .filter((m) => m === 'TestWarning: careful now'),
+    ).toHaveLength(1);
     expect(logs.filter((m) => m.log.level === 'ERROR' || m.log.level === 'FATAL')).toEqual([]);
     expect(run.stderr).not.toContain('careful now');
   });
 });
 
 describe('invocation errors', () => {
-  const errorOf = (run: Awaited<ReturnType<typeof example>>) => ofType(run, 'TRACE').find((m) => m.trace.type === 'ERROR')!.trace.error!;
+  const errorOf = (run: Awaited<ReturnType<typeof example>>) =>
+    ofType(run, 'TRACE').find((m) => m.trace.type === 'ERROR')!.trace.error!;
 
   it('names an unknown command, a missing file, bad JSON, an unknown stream and a bad field', async () => {
     const cases: [string[], RegExp][] = [
       [['bogus'], /Unknown command 'bogus'/],
-      [['read', '--config', '/nonexistent/c.json', '--catalog', '/x'], /--config file '\/nonexistent\/c.json': no such file/],
+      [
+        ['read', '--config', '/nonexistent/c.json', '--catalog', '/x'],
+        /--config file '\/nonexistent\/c.json': no such file/,
+      ],
       [['check'], /config/],
       [['discover', '--config', tempJson('c.json', '{"api_key": ')], /not valid JSON/],
-      [['discover', '--config', tempJson('c.json', { api_key: SECRET, base_url: 'http://127.0.0.1:1', page_size: 'ten' })], /'page_size' \(Page size\) must be of type integer/],
-      [['discover', '--config', tempJson('c.json', { api_key: SECRET, base_url: 'http://127.0.0.1:1/' })], /'base_url' must not end with '\/'/],
-      [['read', '--config', tempJson('c.json', { api_key: SECRET, base_url: 'http://127.0.0.1:1' }), '--catalog', tempJson('k.json', catalog(['nope']))], /stream 'nope', which source-example does not have/],
-      [['read', '--config', tempJson('c.json', { api_key: SECRET, base_url: 'http://127.0.0.1:1' }), '--catalog', tempJson('k.json', catalog(['items'])), '--state', tempJson('s.json', '[1]')], /--state file entry \[0\] is not an object/],
+      [
+        [
+          'discover',
+          '--config',
+          tempJson('c.json', { api_key: SECRET, base_url: 'http://127.0.0.1:1', page_size: 'ten' }),
+        ],
+        /'page_size' \(Page size\) must be of type integer/,
+      ],
+      [
+        ['discover', '--config', tempJson('c.json', { api_key: SECRET, base_url: 'http://127.0.0.1:1/' })],
+        /'base_url' must not end with '\/'/,
+      ],
+      [
+        [
+          'read',
+          '--config',
+          tempJson('c.json', { api_key: SECRET, base_url: 'http://127.0.0.1:1' }),
+          '--catalog',
+          tempJson('k.json', catalog(['nope'])),
+        ],
+        /stream 'nope', which source-example does not have/,
+      ],
+      [
+        [
+          'read',
+          '--config',
+          tempJson('c.json', { api_key: SECRET, base_url: 'http://127.0.0.1:1' }),
+          '--catalog',
+          tempJson('k.json', catalog(['items'])),
+          '--state',
+          tempJson('s.json', '[1]'),
+        ],
+        /--state file entry \[0\] is not an object/,
+      ],
     ];
     for (const [args, pattern] of cases) {
       const run = await example(args);
@@ -172,8 +241,18 @@ describe('invocation errors', () => {
   it('treats a state for an unknown stream as harmless', async () => {
     const server2 = await startExampleServer(10);
     const cfg = tempJson('c.json', { api_key: SECRET, base_url: server2.url });
-    const state = tempJson('s.json', [{ type: 'STREAM', stream: { stream_descriptor: { name: 'gone' }, stream_state: { x: 1 } } }]);
-    const run = await example(['read', '--config', cfg, '--catalog', tempJson('k.json', catalog(['items'])), '--state', state]);
+    const state = tempJson('s.json', [
+      { type: 'STREAM', stream: { stream_descriptor: { name: 'gone' }, stream_state: { x: 1 } } },
+    ]);
+    const run = await example([
+      'read',
+      '--config',
+      cfg,
+      '--catalog',
+      tempJson('k.json', catalog(['items'])),
+      '--state',
+      state,
+    ]);
     await server2.close();
     expect(run.code).toBe(0);
     expect(ids(run)).toEqual(range(10));

@@ -9,7 +9,16 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse as csvParse } from '../../connectors/source-ometria/node_modules/csv-parse/lib/index.js';
 import { startS3Server, type S3Server } from '../../acceptance-tests/src/s3/server.js';
 import { ConnectorError } from '../src/errors.js';
-import { byDay, byLastModified, csvRows, fileStream, jsonRows, reject, type FileLedger, type Parsed } from '../src/files.js';
+import {
+  byDay,
+  byLastModified,
+  csvRows,
+  fileStream,
+  jsonRows,
+  reject,
+  type FileLedger,
+  type Parsed,
+} from '../src/files.js';
 import type { JsonObject } from '../src/protocol.js';
 import { createS3Client, type S3Object, type S3Settings } from '../src/s3.js';
 import { Checkpoint, type StreamContext, type StreamDef } from '../src/stream.js';
@@ -22,22 +31,41 @@ afterEach(async () => {
   s3 = undefined;
 });
 
-interface Config { s3: S3Settings }
+interface Config {
+  s3: S3Settings;
+}
 const warnings: string[] = [];
 const log = { debug: () => {}, info: () => {}, warn: (m: string) => void warnings.push(m), error: () => {} };
 const ctxOf = (state?: JsonObject): StreamContext<Config> =>
-  ({ config: { s3: { bucket: 'bkt', prefix: 'x/', endpoint: s3!.endpoint, aws_access_key_id: s3!.credentials.accessKeyId, aws_secret_access_key: s3!.credentials.secretAccessKey } }, stream: 'events', syncMode: 'incremental', state, log }) as unknown as StreamContext<Config>;
+  ({
+    config: {
+      s3: {
+        bucket: 'bkt',
+        prefix: 'x/',
+        endpoint: s3!.endpoint,
+        aws_access_key_id: s3!.credentials.accessKeyId,
+        aws_secret_access_key: s3!.credentials.secretAccessKey,
+      },
+    },
+    stream: 'events',
+    syncMode: 'incremental',
+    state,
+    log,
+  }) as unknown as StreamContext<Config>;
 
 /** A stream of `{ id, file }` records; counts the S3 connections opened and closed. */
 function events(ledger: FileLedger<S3Object, Config> = byLastModified(), invalidRows?: 'skip' | 'fail') {
   const conns = { opened: 0, closed: 0 };
   const stream = fileStream<Config, S3Object>({
-    name: 'events', schema: { type: 'object' }, primaryKey: ['id'],
+    name: 'events',
+    schema: { type: 'object' },
+    primaryKey: ['id'],
     s3: (c) => c.s3,
     isFile: (key) => /\.(csv|jsonl?)(\.gz)?$/.test(key),
     files: 'event files',
     ledger,
-    parse: (body, f) => (/\.csv/.test(f.key) ? csvRows(body, { parser: () => csvParse({ relax_column_count: true }) }) : jsonRows(body)),
+    parse: (body, f) =>
+      /\.csv/.test(f.key) ? csvRows(body, { parser: () => csvParse({ relax_column_count: true }) }) : jsonRows(body),
     row: ({ row }, f) => (row.id === 'bad' ? reject('id', 'is bad') : { id: String(row.id), file: f.key }),
     ...(invalidRows ? { invalidRows: () => invalidRows } : {}),
     connect: (s) => {
@@ -83,7 +111,11 @@ describe('fileStream', () => {
     expect(run.states).toHaveLength(4); // one per file, one at the end
     expect(run.states[0]).toMatchObject({ keys: ['x/a.csv'] });
     expect(run.state).toMatchObject({ keys: ['x/b.jsonl.gz', 'x/c.json'] });
-    expect(warnings).toEqual([expect.stringMatching(/^events skipped 1 key\(s\) under the prefix that are not event files, e\.g\. 'x\/readme\.txt'/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^events skipped 1 key\(s\) under the prefix that are not event files, e\.g\. 'x\/readme\.txt'/,
+      ),
+    ]);
     expect(conns).toEqual({ opened: 1, closed: 1 });
     expect((await read(stream, run.state)).ids).toEqual([]); // nothing new: nothing read again
   }, 60_000);
@@ -101,9 +133,20 @@ describe('fileStream', () => {
     await pause();
     await s3.put('bkt', 'x/4.jsonl', '{"id":"x/4.jsonl-a"}\n');
     const second = await read(stream, first.state);
-    expect([...first.ids, ...second.ids].sort()).toEqual(['x/1.jsonl-a', 'x/1.jsonl-b', 'x/2.jsonl-a', 'x/2.jsonl-b', 'x/3.jsonl-a', 'x/3.jsonl-b', 'x/4.jsonl-a']);
+    expect([...first.ids, ...second.ids].sort()).toEqual([
+      'x/1.jsonl-a',
+      'x/1.jsonl-b',
+      'x/2.jsonl-a',
+      'x/2.jsonl-b',
+      'x/3.jsonl-a',
+      'x/3.jsonl-b',
+      'x/4.jsonl-a',
+    ]);
     // a state written before fileStream (the same shape Ometria's export wrote) is read as it was
-    const old = await read(stream, { last_modified: (second.state as { last_modified: string }).last_modified, keys: ['x/4.jsonl'] });
+    const old = await read(stream, {
+      last_modified: (second.state as { last_modified: string }).last_modified,
+      keys: ['x/4.jsonl'],
+    });
     expect(old.ids).toEqual([]);
   }, 60_000);
 
@@ -113,7 +156,8 @@ describe('fileStream', () => {
     const { stream, conns } = events();
     const ids: string[] = [];
     const err = await (async () => {
-      for await (const item of stream.read(ctxOf(), undefined)) if (Array.isArray(item)) ids.push(...item.map((r) => r.id as string));
+      for await (const item of stream.read(ctxOf(), undefined))
+        if (Array.isArray(item)) ids.push(...item.map((r) => r.id as string));
     })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectorError);
     expect((err as Error).message).toMatch(/^x\/a\.jsonl line 2: id: is bad/);
@@ -121,7 +165,10 @@ describe('fileStream', () => {
     expect(conns).toEqual({ opened: 1, closed: 1 });
     warnings.length = 0;
     expect((await read(events(byLastModified(), 'skip').stream)).ids).toEqual(['1', '2', '3']);
-    expect(warnings).toEqual(['x/a.jsonl line 2: row rejected (id): is bad', expect.stringMatching(/^x\/a\.jsonl line 4: row rejected \(row\): not a JSON object/)]);
+    expect(warnings).toEqual([
+      'x/a.jsonl line 2: row rejected (id): is bad',
+      expect.stringMatching(/^x\/a\.jsonl line 4: row rejected \(row\): not a JSON object/),
+    ]);
   }, 60_000);
 
   it('stops the download when the consumer stops inside a large file', async () => {
@@ -129,13 +176,18 @@ describe('fileStream', () => {
     await s3.put('bkt', 'x/big.jsonl', Array.from({ length: 200_000 }, (_, i) => `{"id":${i}}`).join('\n'));
     const { stream, conns } = events();
     let got = 0;
-    for await (const item of stream.read(ctxOf(), undefined)) if (Array.isArray(item) && (got += item.length) >= 1000) break;
+    for await (const item of stream.read(ctxOf(), undefined))
+      if (Array.isArray(item) && (got += item.length) >= 1000) break;
     expect(got).toBeLessThan(200_000);
     expect(conns).toEqual({ opened: 1, closed: 1 });
   }, 60_000);
 });
 
-const at = (key: string, second: number): S3Object => ({ key, size: 1, lastModified: new Date(Date.UTC(2024, 0, 1, 0, 0, second)) });
+const at = (key: string, second: number): S3Object => ({
+  key,
+  size: 1,
+  lastModified: new Date(Date.UTC(2024, 0, 1, 0, 0, second)),
+});
 const ctx = { config: {}, log } as unknown as StreamContext<Record<string, never>>;
 
 describe('file ledgers', () => {
@@ -146,7 +198,9 @@ describe('file ledgers', () => {
     for (const f of l.unread(files, state, ctx)) state = l.read(state, f);
     state = l.end(state, files);
     expect(state).toEqual({ last_modified: at('', 1666).lastModified.toISOString(), keys: ['f04998', 'f04999'] });
-    expect(l.unread([...files, at('late-but-old', 5), at('g', 1666), at('h', 1667)], state, ctx).map((f) => f.key)).toEqual(['g', 'h']);
+    expect(
+      l.unread([...files, at('late-but-old', 5), at('g', 1666), at('h', 1667)], state, ctx).map((f) => f.key),
+    ).toEqual(['g', 'h']);
   });
 
   it('byDay reads one file a day, remembers only the last 30 days, and reads a late file once', () => {
@@ -176,9 +230,22 @@ describe('row readers', () => {
     return all;
   };
   it('count lines across quoted line breaks and name header-less columns', async () => {
-    const got = await rows(csvRows(Readable.from(['a;"b\nc"\n\nd;e\n']), { columns: ['x', 'y'], parser: () => csvParse({ delimiter: ';', relax_column_count: true }) }));
-    expect(got).toEqual([{ line: 1, row: { x: 'a', y: 'b\nc' } }, { line: 4, row: { x: 'd', y: 'e' } }]);
-    expect(await rows(jsonRows(Readable.from(["{'a': 1,\n 'b': 2},\n"]), (t) => JSON.parse(t.replace(/'/g, '"'))))).toEqual([{ line: 1, row: { a: 1, b: 2 } }]);
-    expect(await rows(jsonRows(Readable.from(['{"a":1}\n{"a":']), JSON.parse))).toEqual([{ line: 1, row: { a: 1 } }, { line: 2, error: 'the file ends inside an object' }]);
+    const got = await rows(
+      csvRows(Readable.from(['a;"b\nc"\n\nd;e\n']), {
+        columns: ['x', 'y'],
+        parser: () => csvParse({ delimiter: ';', relax_column_count: true }),
+      }),
+    );
+    expect(got).toEqual([
+      { line: 1, row: { x: 'a', y: 'b\nc' } },
+      { line: 4, row: { x: 'd', y: 'e' } },
+    ]);
+    expect(
+      await rows(jsonRows(Readable.from(["{'a': 1,\n 'b': 2},\n"]), (t) => JSON.parse(t.replace(/'/g, '"')))),
+    ).toEqual([{ line: 1, row: { a: 1, b: 2 } }]);
+    expect(await rows(jsonRows(Readable.from(['{"a":1}\n{"a":']), JSON.parse))).toEqual([
+      { line: 1, row: { a: 1 } },
+      { line: 2, error: 'the file ends inside an object' },
+    ]);
   });
 });

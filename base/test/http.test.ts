@@ -18,12 +18,23 @@ let hits = 0;
 
 beforeAll(async () => {
   process.env.CONKIT_RETRY_BASE_MS = '10';
-  server = http.createServer((q, r) => { hits++; handler(q, r); });
+  server = http.createServer((q, r) => {
+    hits++;
+    handler(q, r);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-beforeEach(() => { hits = 0; });
-afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+beforeEach(() => {
+  hits = 0;
+});
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
 describe('HttpClient', () => {
   it('keeps its defaults when an option is passed as undefined (a spread must not remove the timeout)', () => {
@@ -35,8 +46,17 @@ describe('HttpClient', () => {
 
   it('renews the token once on a 401 and carries on with the new one', async () => {
     let token = 'old-token';
-    handler = (q, r) => (q.headers.authorization === 'Bearer new-token' ? r.end('{"ok":true}') : r.writeHead(401).end('expired'));
-    const client = new HttpClient({ baseURL: url, auth: { headers: () => ({ authorization: `Bearer ${token}` }), refresh: async () => { token = 'new-token'; } } });
+    handler = (q, r) =>
+      q.headers.authorization === 'Bearer new-token' ? r.end('{"ok":true}') : r.writeHead(401).end('expired');
+    const client = new HttpClient({
+      baseURL: url,
+      auth: {
+        headers: () => ({ authorization: `Bearer ${token}` }),
+        refresh: async () => {
+          token = 'new-token';
+        },
+      },
+    });
     await expect(client.get('/x')).resolves.toMatchObject({ data: { ok: true } });
     expect(hits).toBe(2);
     client.close();
@@ -48,20 +68,28 @@ describe('HttpClient', () => {
     const client = new HttpClient({ baseURL: url });
     await expect(client.get('/x')).resolves.toMatchObject({ data: [{ id: 1 }] });
     handler = (_q, r) => r.end('<html>gateway</html>');
-    await expect(client.get('/x')).rejects.toMatchObject({ failureType: 'transient_error', message: expect.stringMatching(/not valid JSON.*gave up after 6 attempts/) });
+    await expect(client.get('/x')).rejects.toMatchObject({
+      failureType: 'transient_error',
+      message: expect.stringMatching(/not valid JSON.*gave up after 6 attempts/),
+    });
     client.close();
   });
 
   it('stops retrying when the total wait would pass the cap', async () => {
     handler = (_q, r) => r.writeHead(429, { 'retry-after': '30' }).end();
     const client = new HttpClient({ baseURL: url, maxWaitMs: 5_000 });
-    await expect(client.get('/x')).rejects.toMatchObject({ failureType: 'transient_error', message: expect.stringMatching(/stopped retrying after waiting 0 s in total \(limit 5 s\)/) });
+    await expect(client.get('/x')).rejects.toMatchObject({
+      failureType: 'transient_error',
+      message: expect.stringMatching(/stopped retrying after waiting 0 s in total \(limit 5 s\)/),
+    });
     expect(hits).toBe(1);
     client.close();
   });
 
   it('follows redirects, keeps credentials on the same origin only, and stops a redirect loop', async () => {
-    const other = http.createServer((q, r) => r.end(JSON.stringify({ where: 'other', auth: q.headers['x-api-key'] ?? null, path: q.url })));
+    const other = http.createServer((q, r) =>
+      r.end(JSON.stringify({ where: 'other', auth: q.headers['x-api-key'] ?? null, path: q.url })),
+    );
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
     handler = (q, r) => {
@@ -72,10 +100,17 @@ describe('HttpClient', () => {
       r.writeHead(307, { location: '/loop' }).end();
     };
     const client = new HttpClient({ baseURL: url, auth: { headers: () => ({ 'x-api-key': 'redirect-secret' }) } });
-    await expect(client.get('/old', { params: { a: 1 } })).resolves.toMatchObject({ data: { where: 'new', auth: 'redirect-secret' } });
-    await expect(client.get('/away')).resolves.toMatchObject({ data: { where: 'other', auth: null, path: '/landing' } });
+    await expect(client.get('/old', { params: { a: 1 } })).resolves.toMatchObject({
+      data: { where: 'new', auth: 'redirect-secret' },
+    });
+    await expect(client.get('/away')).resolves.toMatchObject({
+      data: { where: 'other', auth: null, path: '/landing' },
+    });
     await expect(client.post('/post', { json: { a: 1 } })).resolves.toMatchObject({ data: { where: 'new' } });
-    await expect(client.get('/loop')).rejects.toMatchObject({ failureType: 'system_error', message: expect.stringMatching(/redirected more than 5 times/) });
+    await expect(client.get('/loop')).rejects.toMatchObject({
+      failureType: 'system_error',
+      message: expect.stringMatching(/redirected more than 5 times/),
+    });
     client.close();
     other.closeAllConnections();
     await new Promise<void>((r) => other.close(() => r()));
@@ -93,8 +128,20 @@ describe('withQuery', () => {
   // goes on the wire must stay byte for byte what axios would have sent.
   it('appends params exactly as axios does', () => {
     const ax = axios.create();
-    const value = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string(), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(undefined), fc.constant(null), fc.constantFrom('2016-12-01T00:00:00Z', 'a b,c:d$e', 'x+y/z?&=#'));
-    const key = fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom('created[gt]', 'per_page', 'sort order', ' padded '));
+    const value = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.string(),
+      fc.integer(),
+      fc.double({ noNaN: true }),
+      fc.boolean(),
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.constantFrom('2016-12-01T00:00:00Z', 'a b,c:d$e', 'x+y/z?&=#'),
+    );
+    const key = fc.oneof(
+      fc.string({ minLength: 1 }),
+      fc.constantFrom('created[gt]', 'per_page', 'sort order', ' padded '),
+    );
     const path = fc.constantFrom('/v1/responses', '/v1/x?a=1', '/p#frag', 'https://h.example/v2/profiles', '');
     fc.assert(
       fc.property(path, fc.dictionary(key, value, { maxKeys: 6 }), (p, params) => {
@@ -102,7 +149,9 @@ describe('withQuery', () => {
       }),
       { numRuns: 3000 },
     );
-    expect(withQuery('/v1/responses', { page: 2, 'created[gt]': '2016-12-01T00:00:00Z', skip: undefined })).toBe('/v1/responses?page=2&created%5Bgt%5D=2016-12-01T00:00:00Z');
+    expect(withQuery('/v1/responses', { page: 2, 'created[gt]': '2016-12-01T00:00:00Z', skip: undefined })).toBe(
+      '/v1/responses?page=2&created%5Bgt%5D=2016-12-01T00:00:00Z',
+    );
   });
 });
 
@@ -154,7 +203,8 @@ describe('pages', () => {
     // the server lives in a worker thread and counts requests in shared memory, so this thread can
     // spin synchronously (as a consumer mapping a big page does) and still see the count change
     const hitsSeen = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(`
+    const worker = new Worker(
+      `
       const { workerData, parentPort } = require('node:worker_threads');
       const http = require('node:http');
       const counter = new Int32Array(workerData);
@@ -165,14 +215,18 @@ describe('pages', () => {
       });
       server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
       parentPort.on('message', () => { server.closeAllConnections(); server.close(); parentPort.close(); });
-    `, { eval: true, workerData: hitsSeen.buffer });
+    `,
+      { eval: true, workerData: hitsSeen.buffer },
+    );
     const port = await new Promise<number>((r) => worker.once('message', r));
     const client = new HttpClient({ baseURL: `http://127.0.0.1:${port}` });
     const it = pages(client, (page) => ({ path: '/items', params: { page } }), pageNumber({ size: 2 }));
     for (let page = 1; page <= 3; page++) {
       expect((await it.next()).value).toEqual([{ page }, { page }]);
       const until = Date.now() + 2000;
-      while (Atomics.load(hitsSeen, 0) < page + 1 && Date.now() < until) { /* a consumer busy with the page, never yielding */ }
+      while (Atomics.load(hitsSeen, 0) < page + 1 && Date.now() < until) {
+        /* a consumer busy with the page, never yielding */
+      }
       expect(Atomics.load(hitsSeen, 0)).toBe(page + 1);
     }
     expect((await it.next()).value).toEqual([]); // page 4 is empty: the read ends there
@@ -189,7 +243,13 @@ describe('pages', () => {
     const client = new HttpClient({ baseURL: url });
     const seen: unknown[] = [];
     const read = async () => {
-      for await (const page of pages(client, (token) => ({ path: '/c', params: { token } }), cursorPaging({ next: (b) => (b as { next: string }).next }), (b) => (b as { items: unknown[] }).items)) seen.push(...page);
+      for await (const page of pages(
+        client,
+        (token) => ({ path: '/c', params: { token } }),
+        cursorPaging({ next: (b) => (b as { next: string }).next }),
+        (b) => (b as { items: unknown[] }).items,
+      ))
+        seen.push(...page);
     };
     await expect(read()).rejects.toMatchObject({ message: expect.stringMatching(/page token 'same' twice/) });
     expect(seen).toEqual([{ id: 1 }, { id: 2 }]);
@@ -197,4 +257,3 @@ describe('pages', () => {
     client.close();
   });
 });
-

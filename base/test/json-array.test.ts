@@ -25,7 +25,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
 describe('streamJsonArray', () => {
   it('yields every item of a large array once, even when the body breaks off mid-way', async () => {
@@ -42,7 +48,10 @@ describe('streamJsonArray', () => {
   it('reports a rejected credential as a config_error without retrying the stream', async () => {
     const client = new HttpClient({ baseURL: url, auth: { headers: () => ({}), credential: 'API key (api_key)' } });
     const it = streamJsonArray(client, { path: '/unauthorized' });
-    await expect(it.next()).rejects.toMatchObject({ failureType: 'config_error', message: expect.stringMatching(/rejected the API key/) });
+    await expect(it.next()).rejects.toMatchObject({
+      failureType: 'config_error',
+      message: expect.stringMatching(/rejected the API key/),
+    });
     client.close();
   });
 });

@@ -5,7 +5,11 @@ import fc from 'fast-check';
 import { SecretMasker } from '../src/secrets.js';
 
 // secrets with letters, digits and the characters that URL, JSON, XML and base64 encodings rewrite
-const secret = fc.string({ unit: fc.constantFrom(...'aZ09-_.~+/= "\\&<>\'%:é\u00ff\u2603'.split('')), minLength: 3, maxLength: 24 });
+const secret = fc.string({
+  unit: fc.constantFrom(...'aZ09-_.~+/= "\\&<>\'%:é\u00ff\u2603'.split('')),
+  minLength: 3,
+  maxLength: 24,
+});
 const b64At = (s: string, pre: string): string => Buffer.from(pre + s).toString('base64');
 /** Every form a secret takes in output, each with and without text around it. */
 const formsOf = (s: string): string[] => [
@@ -27,7 +31,10 @@ const scenario = fc.uniqueArray(secret, { minLength: 1, maxLength: 3 }).chain((s
     secrets: fc.constant(secrets),
     // the sample the output writer tunes on: records with or without the secrets' characters
     sample: fc.array(piece, { maxLength: 30 }).map((p) => p.join('')),
-    texts: fc.array(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), { minLength: 1, maxLength: 6 }),
+    texts: fc.array(
+      fc.array(piece, { maxLength: 12 }).map((p) => p.join('')),
+      { minLength: 1, maxLength: 6 },
+    ),
   });
 });
 
@@ -51,11 +58,13 @@ describe('SecretMasker.tune', () => {
   it('still masks a secret whose rarest character is absent from the sample', () => {
     const [m, plain] = [new SecretMasker(), new SecretMasker()];
     for (const x of [m, plain]) x.add('Xk29fjaQ0pLm33vvA8');
-    m.tune('{"type":"RECORD","record":{"stream":"s","data":{"id":"abc-123","at":"2024-01-01T00:00:00Z"}}}\n'.repeat(500));
+    m.tune(
+      '{"type":"RECORD","record":{"stream":"s","data":{"id":"abc-123","at":"2024-01-01T00:00:00Z"}}}\n'.repeat(500),
+    );
     const text = `{"token":"Xk29fjaQ0pLm33vvA8","h":"Basic ${Buffer.from('me:Xk29fjaQ0pLm33vvA8').toString('base64')}"}`;
     const masked = m.mask(text);
     expect(masked).toBe(plain.mask(text));
-    expect(masked).toMatch(/^\{"token":"\*\*\*\*","h":"Basic [A-Za-z0-9+\/=]{0,4}\*\*\*\*[A-Za-z0-9+\/=]{0,4}"\}$/);
+    expect(masked).toMatch(/^\{"token":"\*\*\*\*","h":"Basic [A-Za-z0-9+/=]{0,4}\*\*\*\*[A-Za-z0-9+/=]{0,4}"\}$/);
   });
 
   it('takes a secret with a lone surrogate (no URL form exists) and masks it', () => {

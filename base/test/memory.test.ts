@@ -10,7 +10,11 @@ describe('memory', () => {
   it('stays under 150 MB reading 1,000,000 records through a slow consumer', async () => {
     const server = await startExampleServer(1_000_000);
     const config = tempJson('c.json', { api_key: 'mem-test-key', base_url: server.url, page_size: 1000 });
-    const child = spawn(process.execPath, [EXAMPLE, 'read', '--config', config, '--catalog', tempJson('k.json', catalog(['items']))], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [EXAMPLE, 'read', '--config', config, '--catalog', tempJson('k.json', catalog(['items']))],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const rss = watchPeakRss(child.pid!);
     let records = 0;
     let tail = '';

@@ -28,7 +28,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
 function recorder(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -39,7 +45,13 @@ async function readAll(paginator: Paginator, log: Logger): Promise<unknown[]> {
   const client = new HttpClient({ baseURL: url, log });
   const out: unknown[] = [];
   try {
-    const it = pages(client, (token) => ({ path: '/things', params: { limit: 3, offset: token, page: token } }), paginator, (b) => (b as { items: unknown[] }).items, 1000);
+    const it = pages(
+      client,
+      (token) => ({ path: '/things', params: { limit: 3, offset: token, page: token } }),
+      paginator,
+      (b) => (b as { items: unknown[] }).items,
+      1000,
+    );
     for await (const page of it) out.push(...page);
   } finally {
     client.close();
@@ -64,7 +76,10 @@ describe('a service that ignores limit and offset (every page is the whole answe
       const got = await readAll(make(), log);
       expect(got).toEqual(ROWS);
       expect(hits).toBeLessThanOrEqual(2);
-      if (name !== 'noPaging') expect(log.warnings.join('\n')).toMatch(/GET \/things answered .*(ignores the page size|same records as the page before)/);
+      if (name !== 'noPaging')
+        expect(log.warnings.join('\n')).toMatch(
+          /GET \/things answered .*(ignores the page size|same records as the page before)/,
+        );
     });
   }
 });
@@ -77,9 +92,18 @@ describe('a service that honours limit but ignores offset (full pages repeat)', 
       const client = new HttpClient({ baseURL: url, log });
       const out: unknown[] = [];
       const read = async () => {
-        for await (const page of pages(client, (token) => ({ path: '/things', params: { limit: 3, offset: token } }), make(), (b) => (b as { items: unknown[] }).items)) out.push(...page);
+        for await (const page of pages(
+          client,
+          (token) => ({ path: '/things', params: { limit: 3, offset: token } }),
+          make(),
+          (b) => (b as { items: unknown[] }).items,
+        ))
+          out.push(...page);
       };
-      await expect(read()).rejects.toMatchObject({ failureType: 'system_error', message: expect.stringMatching(/GET \/things answered page .* same 3 records .* cannot be reached/) });
+      await expect(read()).rejects.toMatchObject({
+        failureType: 'system_error',
+        message: expect.stringMatching(/GET \/things answered page .* same 3 records .* cannot be reached/),
+      });
       expect(out).toEqual(ROWS.slice(0, 3));
       client.close();
     });
@@ -91,7 +115,13 @@ describe('pageLoop on any transport', () => {
     const log = recorder();
     let calls = 0;
     const out: unknown[] = [];
-    for await (const rows of pageLoop({ what: 'ReportX', log, paginator: untilEmpty(), fetch: async () => ({ records: (calls++, [{ a: 1 }, { a: 2 }]) }) })) out.push(...rows);
+    for await (const rows of pageLoop({
+      what: 'ReportX',
+      log,
+      paginator: untilEmpty(),
+      fetch: async () => ({ records: (calls++, [{ a: 1 }, { a: 2 }]) }),
+    }))
+      out.push(...rows);
     expect(out).toEqual([{ a: 1 }, { a: 2 }]);
     expect(calls).toBe(2);
     expect(log.warnings[0]).toMatch(/^ReportX answered page 2 with the same records/);
@@ -103,18 +133,41 @@ describe('slidingWindow guards', () => {
     const rows = Array.from({ length: 10 }, (_, i) => ({ id: i, at: i }));
     const out: number[] = [];
     const read = async () => {
-      for await (const r of slidingWindow({ from: 0, pageSize: 3, maxPages: 5, cursor: (r) => r.at, id: (r) => r.id, fetch: async () => rows.slice(0, 3) })) out.push(r.id);
+      for await (const r of slidingWindow({
+        from: 0,
+        pageSize: 3,
+        maxPages: 5,
+        cursor: (r) => r.at,
+        id: (r) => r.id,
+        fetch: async () => rows.slice(0, 3),
+      }))
+        out.push(r.id);
     };
     await expect(read()).rejects.toThrow(/ignores the page parameter/);
     expect(out).toEqual([0, 1, 2]);
   });
 
   it('refuses records out of cursor order (a service that did not sort as asked) instead of sliding past unread ones', async () => {
-    const rows = [{ id: 1, at: 5 }, { id: 2, at: 9 }, { id: 3, at: 7 }];
+    const rows = [
+      { id: 1, at: 5 },
+      { id: 2, at: 9 },
+      { id: 3, at: 7 },
+    ];
     const read = async () => {
-      for await (const _ of slidingWindow({ from: 0, pageSize: 3, maxPages: 5, what: 'GET /v1/end_users (sort_key=updated_at)', cursor: (r) => r.at, id: (r) => r.id, fetch: async (_f, page) => (page === 1 ? rows : []) })) void _;
+      for await (const _ of slidingWindow({
+        from: 0,
+        pageSize: 3,
+        maxPages: 5,
+        what: 'GET /v1/end_users (sort_key=updated_at)',
+        cursor: (r) => r.at,
+        id: (r) => r.id,
+        fetch: async (_f, page) => (page === 1 ? rows : []),
+      }))
+        void _;
     };
-    await expect(read()).rejects.toThrow(/^GET \/v1\/end_users \(sort_key=updated_at\) answered records out of cursor order \(7 after 9\)/);
+    await expect(read()).rejects.toThrow(
+      /^GET \/v1\/end_users \(sort_key=updated_at\) answered records out of cursor order \(7 after 9\)/,
+    );
   });
 
   it('sends each record once when tied records change places between requests', async () => {
@@ -122,16 +175,24 @@ describe('slidingWindow guards', () => {
     // sorting only by the cursor may; windows of 2 pages of 5 slide often over the ties
     const rows = Array.from({ length: 40 }, (_, i) => ({ id: i, at: Math.floor(i / 8) }));
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const out: number[] = [];
     for await (const r of slidingWindow({
-      from: 0, pageSize: 5, maxPages: 2, cursor: (r) => r.at, id: (r) => r.id,
+      from: 0,
+      pageSize: 5,
+      maxPages: 2,
+      cursor: (r) => r.at,
+      id: (r) => r.id,
       fetch: async (from, page) => {
         const inRange = rows.filter((r) => r.at >= from);
-        const shuffled = inRange.map((r) => ({ r, k: r.at + rand() })).sort((a, b) => a.k - b.k).map((x) => x.r);
+        const shuffled = inRange
+          .map((r) => ({ r, k: r.at + rand() }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.r);
         return shuffled.slice((page - 1) * 5, page * 5);
       },
-    })) out.push(r.id);
+    }))
+      out.push(r.id);
     expect(new Set(out).size).toBe(out.length);
   });
 });

@@ -9,7 +9,10 @@ import { checkStreamState } from '../src/state-check.js';
 import type { JsonObject } from '../src/protocol.js';
 import type { Logger } from '../src/log.js';
 
-interface Part { list: string; msg: string }
+interface Part {
+  list: string;
+  msg: string;
+}
 const T0 = '2024-01-01T00:00:00.000Z';
 const T1 = '2024-03-01T00:00:00.000Z';
 const T2 = '2024-03-02T00:00:00.000Z';
@@ -45,7 +48,8 @@ async function run(parts: Part[], saved: JsonObject | undefined, to: string, sto
   return { reads, states, error };
 }
 
-const parts = (n: number): Part[] => Array.from({ length: n }, (_, i) => ({ list: String(100 + (i % 3) * 101), msg: String(5000 + i) }));
+const parts = (n: number): Part[] =>
+  Array.from({ length: n }, (_, i) => ({ list: String(100 + (i % 3) * 101), msg: String(5000 + i) }));
 
 describe('readByParts', () => {
   it('orders keys numerically where both are numbers, else as text', () => {
@@ -59,7 +63,11 @@ describe('readByParts', () => {
   it('a first run reads every part once over [from, to) and checkpoints after each part, then {until: to}', async () => {
     const r = await run(parts(5), undefined, T1);
     expect(r.error).toBeUndefined();
-    expect(r.reads.map((x) => x.key).sort()).toEqual(parts(5).map((p) => `${p.list}/${p.msg}`).sort());
+    expect(r.reads.map((x) => x.key).sort()).toEqual(
+      parts(5)
+        .map((p) => `${p.list}/${p.msg}`)
+        .sort(),
+    );
     for (const x of r.reads) expect(x.w).toEqual({ start: T0, end: T1 });
     expect(r.states).toHaveLength(6);
     expect(r.states.at(-1)).toEqual({ until: T1 });
@@ -92,7 +100,10 @@ describe('readByParts', () => {
         // per part, the windows it was read over (a failed read throws before reading, so every read
         // of the first run was followed by its checkpoint) tile [T0, T3) exactly
         for (const p of all) {
-          const ws = [...first.reads, ...second.reads, ...third.reads].filter((x) => x.key === `${p.list}/${p.msg}`).map((x) => x.w).sort((a, b) => a.start.localeCompare(b.start));
+          const ws = [...first.reads, ...second.reads, ...third.reads]
+            .filter((x) => x.key === `${p.list}/${p.msg}`)
+            .map((x) => x.w)
+            .sort((a, b) => a.start.localeCompare(b.start));
           expect(ws[0].start).toBe(T0);
           expect(ws.at(-1)!.end).toBe(T3);
           for (let i = 1; i < ws.length; i++) expect(ws[i].start).toBe(ws[i - 1].end);

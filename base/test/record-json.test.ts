@@ -8,7 +8,21 @@ import type { JsonObject } from '../src/protocol.js';
 // strings that stress escaping: quotes, backslashes, control characters, lone and paired surrogates
 const text = fc.oneof(
   fc.string({ unit: 'binary' }),
-  fc.constantFrom('', '"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', '\ud83d\ude00', 'é', 'a"b\\c'),
+  fc.constantFrom(
+    '',
+    '"',
+    '\\',
+    '\n',
+    '\u0000',
+    '\u001f',
+    '\u007f',
+    '\u2028',
+    '\ud800',
+    '\udc00',
+    '\ud83d\ude00',
+    'é',
+    'a"b\\c',
+  ),
 );
 // what a mapping can put in a column, including what JSON.stringify drops or rewrites
 const cell = fc.oneof(
@@ -29,23 +43,27 @@ const cell = fc.oneof(
 const column = fc.oneof(text, fc.constantFrom('0', '7', '10', '__proto__', 'toJSON', 'constructor', 'a b', ''));
 
 /** Records that share a shape, with cells of any kind, sometimes a column left out or one added. */
-const shapedRecords = fc
-  .uniqueArray(column, { minLength: 0, maxLength: 12 })
-  .chain((cols) =>
-    fc.array(
-      fc.tuple(fc.array(cell, { minLength: cols.length, maxLength: cols.length }), fc.oneof(fc.constant('same'), fc.constant('drop'), fc.constant('add'))),
+const shapedRecords = fc.uniqueArray(column, { minLength: 0, maxLength: 12 }).chain((cols) =>
+  fc
+    .array(
+      fc.tuple(
+        fc.array(cell, { minLength: cols.length, maxLength: cols.length }),
+        fc.oneof(fc.constant('same'), fc.constant('drop'), fc.constant('add')),
+      ),
       { maxLength: 30 },
-    ).map((rows) =>
+    )
+    .map((rows) =>
       rows.map(([cells, variant]) => {
         const o: Record<string, unknown> = {};
         cols.forEach((c, i) => {
-          if (!(variant === 'drop' && i === 0)) Object.defineProperty(o, c, { value: cells[i], enumerable: true, writable: true, configurable: true });
+          if (!(variant === 'drop' && i === 0))
+            Object.defineProperty(o, c, { value: cells[i], enumerable: true, writable: true, configurable: true });
         });
         if (variant === 'add') o.extra = 1;
         return o;
       }),
     ),
-  );
+);
 
 const sameAsStringify = (records: object[]): void => {
   const toJson = recordJson();
@@ -68,19 +86,35 @@ describe('recordJson', () => {
   });
 
   it('writes what is not an object (arrays, strings, null) exactly as JSON.stringify', () => {
-    fc.assert(fc.property(fc.array(fc.oneof(fc.dictionary(column, fc.jsonValue()), fc.jsonValue()), { maxLength: 20 }), (records) => sameAsStringify(records as object[])), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.dictionary(column, fc.jsonValue()), fc.jsonValue()), { maxLength: 20 }),
+        (records) => sameAsStringify(records as object[]),
+      ),
+      { numRuns: 200 },
+    );
     const toJson = recordJson();
-    for (const r of [{ 0: 'a', 1: 'b' }, ['a', 'b'], 'ab', null, { 0: 'a', 1: 'b' }]) expect(toJson(r as JsonObject)).toBe(JSON.stringify(r));
+    for (const r of [{ 0: 'a', 1: 'b' }, ['a', 'b'], 'ab', null, { 0: 'a', 1: 'b' }])
+      expect(toJson(r as JsonObject)).toBe(JSON.stringify(r));
   });
 
   it('writes arbitrary JSON objects exactly as JSON.stringify', () => {
-    fc.assert(fc.property(fc.array(fc.dictionary(column, fc.jsonValue()), { maxLength: 20 }), sameAsStringify), { numRuns: 200 });
+    fc.assert(fc.property(fc.array(fc.dictionary(column, fc.jsonValue()), { maxLength: 20 }), sameAsStringify), {
+      numRuns: 200,
+    });
   });
 
   it('serves records of one shape from the learned shape', () => {
     const toJson = recordJson();
     for (let i = 0; i < 1000; i++) {
-      const r = { id: `p${i}`, name: i % 2 ? null : `n"${i}`, score: i / 3, ok: i % 3 === 0, tags: [i], nested: { at: i } };
+      const r = {
+        id: `p${i}`,
+        name: i % 2 ? null : `n"${i}`,
+        score: i / 3,
+        ok: i % 3 === 0,
+        tags: [i],
+        nested: { at: i },
+      };
       expect(toJson(r)).toBe(JSON.stringify(r));
     }
     expect(toJson.stats()).toEqual({ fast: 1000, slow: 0, shapes: 1 });
@@ -114,11 +148,19 @@ describe('recordJson', () => {
     } finally {
       delete patched.toJSON;
     }
-    for (const boxed of [Object('ab'), Object(5), Object(true)]) expect(toJson(boxed as JsonObject)).toBe(JSON.stringify(boxed));
+    for (const boxed of [Object('ab'), Object(5), Object(true)])
+      expect(toJson(boxed as JsonObject)).toBe(JSON.stringify(boxed));
     expect(() => toJson(Object(1n) as JsonObject)).toThrow(TypeError);
-    class Row { a = 1; get b() { return 2; } }
+    class Row {
+      a = 1;
+      get b() {
+        return 2;
+      }
+    }
     expect(toJson(new Row() as unknown as JsonObject)).toBe('{"a":1}');
-    expect(toJson(Object.assign(Object.create(null) as object, { a: 'x', b: 1 }) as JsonObject)).toBe('{"a":"x","b":1}');
+    expect(toJson(Object.assign(Object.create(null) as object, { a: 'x', b: 1 }) as JsonObject)).toBe(
+      '{"a":"x","b":1}',
+    );
   });
 
   it('stops learning when every record has a shape of its own', () => {

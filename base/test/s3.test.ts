@@ -12,19 +12,50 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Server, type S3Server } from '../../acceptance-tests/src/s3/server.js';
 import { ConnectorError } from '../src/errors.js';
 import type { Logger } from '../src/log.js';
-import { S3_MAX_ATTEMPTS, S3ObjectGoneError, createS3Client, listObjects, openObject, readHead, type S3Connection, type S3Object, type S3Settings } from '../src/s3.js';
+import {
+  S3_MAX_ATTEMPTS,
+  S3ObjectGoneError,
+  createS3Client,
+  listObjects,
+  openObject,
+  readHead,
+  type S3Connection,
+  type S3Object,
+  type S3Settings,
+} from '../src/s3.js';
 
 beforeAll(() => void (process.env.CONKIT_RETRY_BASE_MS = '10'));
 
-interface Seen { method: string; path: string; query: URLSearchParams; headers: http.IncomingHttpHeaders }
-interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer; cut?: 'drop' | 'stall' }
+interface Seen {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+}
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  cut?: 'drop' | 'stall';
+}
 interface Shape {
   request?(r: Seen): Answer | undefined | Promise<Answer | undefined>;
   response?(r: Seen, upstream: Answer): Answer | undefined | Promise<Answer | undefined>;
 }
-interface Proxy { endpoint: string; seen: Seen[]; socketsClosed: () => number; close(): Promise<void> }
+interface Proxy {
+  endpoint: string;
+  seen: Seen[];
+  socketsClosed: () => number;
+  close(): Promise<void>;
+}
 
-const errorXml = (status: number, code: string): Answer => ({ status, headers: { 'content-type': 'application/xml' }, body: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${code}</Message><RequestId>wire-test</RequestId></Error>`) });
+const errorXml = (status: number, code: string): Answer => ({
+  status,
+  headers: { 'content-type': 'application/xml' },
+  body: Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${code}</Message><RequestId>wire-test</RequestId></Error>`,
+  ),
+});
 
 /** An HTTP proxy in front of the harness's S3 server that can answer, or reshape an answer. */
 async function startProxy(upstream: string, shape: Shape = {}): Promise<Proxy> {
@@ -36,20 +67,34 @@ async function startProxy(upstream: string, shape: Shape = {}): Promise<Proxy> {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const url = new URL(req.url ?? '/', 'http://x');
-      const r: Seen = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
+      const r: Seen = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+      };
       seen.push(r);
       let answer = await shape.request?.(r);
       if (!answer) {
         const fromUpstream = await new Promise<Answer>((resolve, reject) => {
-          const fwd = http.request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (u) => {
-            const body: Buffer[] = [];
-            u.on('data', (c: Buffer) => body.push(c)).on('end', () => resolve({ status: u.statusCode ?? 500, headers: u.headers, body: Buffer.concat(body) })).on('error', reject);
-          });
+          const fwd = http.request(
+            { host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers },
+            (u) => {
+              const body: Buffer[] = [];
+              u.on('data', (c: Buffer) => body.push(c))
+                .on('end', () =>
+                  resolve({ status: u.statusCode ?? 500, headers: u.headers, body: Buffer.concat(body) }),
+                )
+                .on('error', reject);
+            },
+          );
           fwd.on('error', reject).end(Buffer.concat(chunks));
         });
         answer = (await shape.response?.(r, fromUpstream)) ?? fromUpstream;
       }
-      const headers = Object.fromEntries(Object.entries(answer.headers).filter(([k, v]) => v !== undefined && k !== 'transfer-encoding'));
+      const headers = Object.fromEntries(
+        Object.entries(answer.headers).filter(([k, v]) => v !== undefined && k !== 'transfer-encoding'),
+      );
       headers['content-length'] = String(answer.body.length);
       req.socket.once('close', () => void closedEarly++);
       res.writeHead(answer.status, headers);
@@ -63,7 +108,11 @@ async function startProxy(upstream: string, shape: Shape = {}): Promise<Proxy> {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
     socketsClosed: () => closedEarly,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -77,17 +126,40 @@ afterEach(async () => {
   [s3, proxy, conn] = [undefined, undefined, undefined];
 });
 
-const settings = (endpoint: string, extra: Partial<S3Settings> = {}): S3Settings => ({ bucket: 'bkt', endpoint, aws_access_key_id: s3!.credentials.accessKeyId, aws_secret_access_key: s3!.credentials.secretAccessKey, ...extra });
+const settings = (endpoint: string, extra: Partial<S3Settings> = {}): S3Settings => ({
+  bucket: 'bkt',
+  endpoint,
+  aws_access_key_id: s3!.credentials.accessKeyId,
+  aws_secret_access_key: s3!.credentials.secretAccessKey,
+  ...extra,
+});
 const connect = (s: S3Settings): S3Connection => {
   conn?.destroy();
   return (conn = createS3Client(s));
 };
-const text = async (r: NodeJS.ReadableStream): Promise<string> => { const c: Buffer[] = []; for await (const x of r) c.push(x as Buffer); return Buffer.concat(c).toString('utf8'); };
-const list = async (s: S3Settings, cap = 10_000): Promise<S3Object[]> => { const out: S3Object[] = []; for await (const o of listObjects(connect(s), s)) if (out.push(o) > cap) throw new Error(`listing ran past ${cap} objects`); return out; };
-const failure = async (p: Promise<unknown>): Promise<ConnectorError> => { const e = await p.then(() => undefined, (x: unknown) => x); expect(e).toBeInstanceOf(ConnectorError); return e as ConnectorError; };
+const text = async (r: NodeJS.ReadableStream): Promise<string> => {
+  const c: Buffer[] = [];
+  for await (const x of r) c.push(x as Buffer);
+  return Buffer.concat(c).toString('utf8');
+};
+const list = async (s: S3Settings, cap = 10_000): Promise<S3Object[]> => {
+  const out: S3Object[] = [];
+  for await (const o of listObjects(connect(s), s))
+    if (out.push(o) > cap) throw new Error(`listing ran past ${cap} objects`);
+  return out;
+};
+const failure = async (p: Promise<unknown>): Promise<ConnectorError> => {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(ConnectorError);
+  return e as ConnectorError;
+};
 const warnings: string[] = [];
 const log = { debug() {}, info() {}, error() {}, warn: (m: string) => void warnings.push(m) } as Logger;
-const lines = (n: number, tag = 'v1'): string => Array.from({ length: n }, (_, i) => `https://www.example.com/${tag}/${i},2020-09-22,organic,1,10\n`).join('');
+const lines = (n: number, tag = 'v1'): string =>
+  Array.from({ length: n }, (_, i) => `https://www.example.com/${tag}/${i},2020-09-22,organic,1,10\n`).join('');
 
 describe('kit S3: one retry owner', () => {
   it(`a persistent SlowDown or InternalError costs exactly ${S3_MAX_ATTEMPTS} requests (the SDK's attempts), then a transient_error; the kit adds none`, async () => {
@@ -124,7 +196,11 @@ describe('kit S3: one retry owner', () => {
   it('a wrong region (301 PermanentRedirect), AccessDenied, bad keys and a missing bucket are config_errors naming the field, asked once', async () => {
     s3 = await startS3Server();
     await s3.put('bkt', 'a-2020-09-22.csv', lines(1));
-    for (const [code, status, field] of [['PermanentRedirect', 301, "'region'"], ['AuthorizationHeaderMalformed', 400, "'region'"], ['AccessDenied', 403, "'aws_access_key_id'"]] as const) {
+    for (const [code, status, field] of [
+      ['PermanentRedirect', 301, "'region'"],
+      ['AuthorizationHeaderMalformed', 400, "'region'"],
+      ['AccessDenied', 403, "'aws_access_key_id'"],
+    ] as const) {
       proxy = await startProxy(s3.endpoint, { request: () => errorXml(status, code) });
       const err = await failure(list(settings(proxy.endpoint, { region: 'eu-west-3' })));
       expect([code, err.failureType]).toEqual([code, 'config_error']);
@@ -133,18 +209,39 @@ describe('kit S3: one retry owner', () => {
       await proxy.close();
       proxy = undefined;
     }
-    const named = async (extra: Partial<S3Settings>) => { const before = s3!.requests.length; const e = await failure(list(settings(s3!.endpoint, extra))); return [e.failureType, e.message, s3!.requests.length - before]; };
-    expect(await named({ aws_access_key_id: 'AKIAWRONGKEY' })).toEqual(['config_error', expect.stringMatching(/InvalidAccessKeyId.*'aws_access_key_id'/), 1]);
-    expect(await named({ aws_secret_access_key: 'wrong/secret' })).toEqual(['config_error', expect.stringMatching(/SignatureDoesNotMatch.*'aws_secret_access_key'/), 1]);
-    expect(await named({ bucket: 'nope' })).toEqual(['config_error', expect.stringMatching(/Bucket 'nope' was not found.*'bucket'/), 1]);
+    const named = async (extra: Partial<S3Settings>) => {
+      const before = s3!.requests.length;
+      const e = await failure(list(settings(s3!.endpoint, extra)));
+      return [e.failureType, e.message, s3!.requests.length - before];
+    };
+    expect(await named({ aws_access_key_id: 'AKIAWRONGKEY' })).toEqual([
+      'config_error',
+      expect.stringMatching(/InvalidAccessKeyId.*'aws_access_key_id'/),
+      1,
+    ]);
+    expect(await named({ aws_secret_access_key: 'wrong/secret' })).toEqual([
+      'config_error',
+      expect.stringMatching(/SignatureDoesNotMatch.*'aws_secret_access_key'/),
+      1,
+    ]);
+    expect(await named({ bucket: 'nope' })).toEqual([
+      'config_error',
+      expect.stringMatching(/Bucket 'nope' was not found.*'bucket'/),
+      1,
+    ]);
   });
 });
 
 describe('kit S3: listing', () => {
-  it('pages through more than 1,000 keys with S3\'s continuation tokens', async () => {
+  it("pages through more than 1,000 keys with S3's continuation tokens", async () => {
     s3 = await startS3Server();
     await s3.createBucket('bkt');
-    for (let i = 0; i < 1005; i += 67) await Promise.all(Array.from({ length: Math.min(67, 1005 - i) }, (_, j) => s3!.put('bkt', `p/${String(i + j).padStart(4, '0')}.csv`, 'x')));
+    for (let i = 0; i < 1005; i += 67)
+      await Promise.all(
+        Array.from({ length: Math.min(67, 1005 - i) }, (_, j) =>
+          s3!.put('bkt', `p/${String(i + j).padStart(4, '0')}.csv`, 'x'),
+        ),
+      );
     const keys = (await list(settings(s3.endpoint, { prefix: 'p/' }))).map((o) => o.key);
     expect(new Set(keys).size).toBe(1005);
     expect(s3.requests.filter((r) => r.method === 'GET').length).toBeGreaterThanOrEqual(2);
@@ -154,7 +251,18 @@ describe('kit S3: listing', () => {
     s3 = await startS3Server();
     await s3.put('bkt', 'a-2020-09-22.csv', lines(1));
     proxy = await startProxy(s3.endpoint, {
-      response: (r, a) => (r.query.get('list-type') === '2' ? { ...a, body: Buffer.from(a.body.toString().replace(/<IsTruncated>false<\/IsTruncated>/, '<IsTruncated>true</IsTruncated>').replace(/<NextContinuationToken>.*?<\/NextContinuationToken>/, '')) } : undefined),
+      response: (r, a) =>
+        r.query.get('list-type') === '2'
+          ? {
+              ...a,
+              body: Buffer.from(
+                a.body
+                  .toString()
+                  .replace(/<IsTruncated>false<\/IsTruncated>/, '<IsTruncated>true</IsTruncated>')
+                  .replace(/<NextContinuationToken>.*?<\/NextContinuationToken>/, ''),
+              ),
+            }
+          : undefined,
     });
     const err = await failure(list(settings(proxy.endpoint)));
     expect(err.failureType).toBe('system_error');
@@ -169,7 +277,12 @@ describe('kit S3: listing', () => {
       request: (r) => (r.query.get('list-type') === '2' && first ? first : undefined),
       response: (r, a) => {
         if (r.query.get('list-type') !== '2') return undefined;
-        const body = a.body.toString().replace(/<IsTruncated>false<\/IsTruncated>/, '<IsTruncated>true</IsTruncated><NextContinuationToken>same-token</NextContinuationToken>');
+        const body = a.body
+          .toString()
+          .replace(
+            /<IsTruncated>false<\/IsTruncated>/,
+            '<IsTruncated>true</IsTruncated><NextContinuationToken>same-token</NextContinuationToken>',
+          );
         return (first = { ...a, body: Buffer.from(body) });
       },
     });
@@ -185,12 +298,17 @@ describe('kit S3: resumed reads', () => {
     const want = lines(5000);
     await s3.put('bkt', 'big.csv', want);
     let n = 0;
-    proxy = await startProxy(s3.endpoint, { response: (r, a) => (r.path.endsWith('big.csv') && ++n === 1 ? { ...a, cut: 'drop' } : undefined) });
+    proxy = await startProxy(s3.endpoint, {
+      response: (r, a) => (r.path.endsWith('big.csv') && ++n === 1 ? { ...a, cut: 'drop' } : undefined),
+    });
     const s = settings(proxy.endpoint);
     const [obj] = await list(s);
     expect(await text(openObject(conn!, s, obj, { log }))).toBe(want);
     const gets = proxy.seen.filter((r) => r.path.endsWith('big.csv'));
-    expect(gets.map((g) => [g.headers['if-match'], g.headers.range?.replace(/\d+/, 'N')])).toEqual([[obj.etag, undefined], [obj.etag, 'bytes=N-']]);
+    expect(gets.map((g) => [g.headers['if-match'], g.headers.range?.replace(/\d+/, 'N')])).toEqual([
+      [obj.etag, undefined],
+      [obj.etag, 'bytes=N-'],
+    ]);
   });
 
   it('a server that ignores Range on the resume (200, whole object): the bytes already read are skipped, not repeated', async () => {
@@ -226,12 +344,17 @@ describe('kit S3: resumed reads', () => {
       response: (r, a) => {
         if (!r.path.endsWith('big.csv')) return undefined;
         if (n === 1) return { ...a, cut: 'drop' };
-        return r.headers['if-match'] && r.headers['if-match'] !== a.headers.etag ? errorXml(412, 'PreconditionFailed') : undefined;
+        return r.headers['if-match'] && r.headers['if-match'] !== a.headers.etag
+          ? errorXml(412, 'PreconditionFailed')
+          : undefined;
       },
     });
     const s = settings(proxy.endpoint);
     const err = await failure(text(openObject(connect(s), s, { key: 'big.csv' })));
-    expect([err.failureType, err.message]).toEqual(['transient_error', expect.stringMatching(/changed while .*PreconditionFailed/)]);
+    expect([err.failureType, err.message]).toEqual([
+      'transient_error',
+      expect.stringMatching(/changed while .*PreconditionFailed/),
+    ]);
     expect(n).toBe(2);
   });
 
@@ -250,7 +373,9 @@ describe('kit S3: resumed reads', () => {
     const want = lines(2000);
     await s3.put('bkt', 'slow.csv', want);
     let n = 0;
-    proxy = await startProxy(s3.endpoint, { response: (r, a) => (r.path.endsWith('slow.csv') && ++n === 1 ? { ...a, cut: 'stall' } : undefined) });
+    proxy = await startProxy(s3.endpoint, {
+      response: (r, a) => (r.path.endsWith('slow.csv') && ++n === 1 ? { ...a, cut: 'stall' } : undefined),
+    });
     const s = settings(proxy.endpoint);
     expect(await text(openObject(connect(s), s, { key: 'slow.csv' }, { idleTimeoutMs: 300 }))).toBe(want);
     expect(n).toBe(2);
@@ -275,7 +400,14 @@ describe('kit S3: encodings and heads', () => {
     await s3.createBucket('bkt');
     const want = lines(10);
     const put = s3.client();
-    await put.send(new PutObjectCommand({ Bucket: 'bkt', Key: 'conv-2020-09-22.csv', Body: gzipSync(want), ContentEncoding: 'gzip' }));
+    await put.send(
+      new PutObjectCommand({
+        Bucket: 'bkt',
+        Key: 'conv-2020-09-22.csv',
+        Body: gzipSync(want),
+        ContentEncoding: 'gzip',
+      }),
+    );
     put.destroy();
     const s = settings(s3.endpoint);
     expect(await text(openObject(connect(s), s, { key: 'conv-2020-09-22.csv' }))).toBe(want);
@@ -285,12 +417,20 @@ describe('kit S3: encodings and heads', () => {
     s3 = await startS3Server();
     await s3.put('bkt', 'empty-2020-09-30.csv', '');
     // S3's answer to any bytes=N-M on an empty object (s3rver itself never ends that answer)
-    proxy = await startProxy(s3.endpoint, { request: (r) => (r.headers.range && r.path.endsWith('empty-2020-09-30.csv') ? errorXml(416, 'InvalidRange') : undefined) });
+    proxy = await startProxy(s3.endpoint, {
+      request: (r) =>
+        r.headers.range && r.path.endsWith('empty-2020-09-30.csv') ? errorXml(416, 'InvalidRange') : undefined,
+    });
     const s = settings(proxy.endpoint);
     const [obj] = await list(s);
     expect(obj.size).toBe(0);
     expect((await readHead(conn!, s, obj, 512)).length).toBe(0);
     expect(proxy.seen.filter((r) => r.headers.range)).toEqual([]);
-    expect((await readHead(conn!, s, obj.key, 512).then(() => 'read', (e: Error) => e.message))).toMatch(/InvalidRange/);
+    expect(
+      await readHead(conn!, s, obj.key, 512).then(
+        () => 'read',
+        (e: Error) => e.message,
+      ),
+    ).toMatch(/InvalidRange/);
   });
 });

@@ -18,7 +18,11 @@ describe('SecretMasker', () => {
   it('masks the raw, URL-encoded, base64 and JSON-escaped forms', () => {
     const m = new SecretMasker();
     m.add('p@ss w"rd/+');
-    const line = JSON.stringify({ a: 'p@ss w"rd/+', b: encodeURIComponent('p@ss w"rd/+'), c: Buffer.from('p@ss w"rd/+').toString('base64') });
+    const line = JSON.stringify({
+      a: 'p@ss w"rd/+',
+      b: encodeURIComponent('p@ss w"rd/+'),
+      c: Buffer.from('p@ss w"rd/+').toString('base64'),
+    });
     expect(m.mask(line)).toBe('{"a":"****","b":"****","c":"****"}');
   });
   it('masks a secret XML-escaped, and base64-encoded inside a longer value at any offset', () => {
@@ -31,7 +35,9 @@ describe('SecretMasker', () => {
       const masked = m.mask(header);
       expect(masked, header).toContain('****');
       // what is left can no longer be decoded back to the secret, nor to most of it
-      expect(Buffer.from(masked.slice(6).replace('****', ''), 'base64').toString('latin1')).not.toContain(secret.slice(2, -2));
+      expect(Buffer.from(masked.slice(6).replace('****', ''), 'base64').toString('latin1')).not.toContain(
+        secret.slice(2, -2),
+      );
     }
     expect(m.mask(`Basic ${Buffer.from('user:another-password').toString('base64')}`)).not.toContain('****');
   });
@@ -42,7 +48,13 @@ describe('SecretMasker', () => {
     expect(m.mask('a banana')).toBe('a banana');
   });
   it('collects airbyte_secret values from nested objects and oneOf branches', () => {
-    const spec = { type: 'object', properties: { export: { type: 'object', properties: { key: { type: 'string', airbyte_secret: true } } }, auth: { oneOf: [{ properties: { token: { airbyte_secret: true } } }] } } };
+    const spec = {
+      type: 'object',
+      properties: {
+        export: { type: 'object', properties: { key: { type: 'string', airbyte_secret: true } } },
+        auth: { oneOf: [{ properties: { token: { airbyte_secret: true } } }] },
+      },
+    };
     const m = maskerFor(spec, { export: { key: 'nested-secret' }, auth: { token: 'branch-secret' } });
     expect(m.mask('nested-secret branch-secret')).toBe('**** ****');
   });
@@ -63,52 +75,103 @@ describe('time', () => {
   });
 
   it('formats epoch milliseconds exactly as Date#toISOString does, across eras, leap days and negatives', () => {
-    fc.assert(fc.property(fc.integer({ min: -62_198_755_200_000 * 2, max: 253_402_300_799_999 * 2 }), (ms) => isoFromMs(ms) === new Date(ms).toISOString()), { numRuns: 20_000 });
-    for (const iso of ['2024-02-29T23:59:59.999Z', '2000-02-29T00:00:00.000Z', '1900-03-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '1000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z']) {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -62_198_755_200_000 * 2, max: 253_402_300_799_999 * 2 }),
+        (ms) => isoFromMs(ms) === new Date(ms).toISOString(),
+      ),
+      { numRuns: 20_000 },
+    );
+    for (const iso of [
+      '2024-02-29T23:59:59.999Z',
+      '2000-02-29T00:00:00.000Z',
+      '1900-03-01T00:00:00.000Z',
+      '1969-12-31T23:59:59.999Z',
+      '1000-01-01T00:00:00.000Z',
+      '9999-12-31T23:59:59.999Z',
+    ]) {
       expect(isoFromMs(Date.parse(iso))).toBe(iso);
     }
   });
   it('reads ISO-8601 with fractions and any zone form in place exactly as Date.parse does', () => {
     const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-    fc.assert(fc.property(
-      fc.integer({ min: -30_000_000_000_000, max: 253_402_300_799_999 - 15 * 3_600_000 }), fc.constantFrom('', '.', '.#', '.##'), fc.constantFrom('Z', '+hh:mm', '-hh:mm', '+hhmm', ' -hhmm', ''), fc.integer({ min: 0, max: 14 * 60 }),
-      (ms, frac, zone, offMin) => {
-        const local = new Date(ms + (zone.includes('-') ? -offMin : zone.includes('+') ? offMin : 0) * 60_000).toISOString();
-        const digits = local.slice(20, 23);
-        const f = frac === '' ? '' : frac === '.' ? `.${digits}` : frac === '.#' ? `.${digits}0` : `.${digits}999`;
-        const z = zone === 'Z' || zone === '' ? zone : zone.replace('hh', pad(Math.floor(offMin / 60))).replace('mm', pad(offMin % 60));
-        const text = `${local.slice(0, 19)}${f}${z}`;
-        const want = frac === '' ? Math.floor(ms / 1000) * 1000 : ms;
-        return toIsoUtc(text) === new Date(want).toISOString();
-      }), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -30_000_000_000_000, max: 253_402_300_799_999 - 15 * 3_600_000 }),
+        fc.constantFrom('', '.', '.#', '.##'),
+        fc.constantFrom('Z', '+hh:mm', '-hh:mm', '+hhmm', ' -hhmm', ''),
+        fc.integer({ min: 0, max: 14 * 60 }),
+        (ms, frac, zone, offMin) => {
+          const local = new Date(
+            ms + (zone.includes('-') ? -offMin : zone.includes('+') ? offMin : 0) * 60_000,
+          ).toISOString();
+          const digits = local.slice(20, 23);
+          const f = frac === '' ? '' : frac === '.' ? `.${digits}` : frac === '.#' ? `.${digits}0` : `.${digits}999`;
+          const z =
+            zone === 'Z' || zone === ''
+              ? zone
+              : zone.replace('hh', pad(Math.floor(offMin / 60))).replace('mm', pad(offMin % 60));
+          const text = `${local.slice(0, 19)}${f}${z}`;
+          const want = frac === '' ? Math.floor(ms / 1000) * 1000 : ms;
+          return toIsoUtc(text) === new Date(want).toISOString();
+        },
+      ),
+      { numRuns: 20_000 },
+    );
   });
   it('rewrites a UTC value (Z, +00:00, +0000) with no or any fraction exactly as Date does', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: -30_000_000_000_000, max: 253_402_300_799_999 }), fc.constantFrom('', '.#', '.##', '.###', '.####'), fc.constantFrom('Z', '+00:00', '+0000', '-00:00', ' +00:00'), fc.constantFrom('T', ' '),
-      (ms, frac, zone, sep) => {
-        const iso = new Date(ms).toISOString();
-        const f = frac === '' ? '' : `.${iso.slice(20, 23)}000`.slice(0, frac.length);
-        const text = `${iso.slice(0, 10)}${sep}${iso.slice(11, 19)}${f}${zone}`;
-        const want = new Date(Date.parse(`${iso.slice(0, 19)}${f}Z`)).toISOString();
-        return toIsoUtc(text) === want;
-      }), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -30_000_000_000_000, max: 253_402_300_799_999 }),
+        fc.constantFrom('', '.#', '.##', '.###', '.####'),
+        fc.constantFrom('Z', '+00:00', '+0000', '-00:00', ' +00:00'),
+        fc.constantFrom('T', ' '),
+        (ms, frac, zone, sep) => {
+          const iso = new Date(ms).toISOString();
+          const f = frac === '' ? '' : `.${iso.slice(20, 23)}000`.slice(0, frac.length);
+          const text = `${iso.slice(0, 10)}${sep}${iso.slice(11, 19)}${f}${zone}`;
+          const want = new Date(Date.parse(`${iso.slice(0, 19)}${f}Z`)).toISOString();
+          return toIsoUtc(text) === want;
+        },
+      ),
+      { numRuns: 20_000 },
+    );
     expect(toIsoUtc('2023-01-26T09:00:00+00:00')).toBe('2023-01-26T09:00:00.000Z');
     expect(toIsoUtc('2023-02-30T09:00:00+00:00')).toBeNull();
   });
   it('reads "YYYY-MM-DD hh:mm:ss +hhmm" in place as Date would, and refuses what is not a real time', () => {
     const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-    fc.assert(fc.property(
-      fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 30, 45),
-      (y, mo, d, h, mi, s, sign, oh, om) => {
-        const v = `${pad(y, 4)}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)} ${sign}${pad(oh)}${pad(om)}`;
-        const real = new Date(Date.UTC(y, mo - 1, d)).getUTCDate() === d;
-        const want = real ? new Date(`${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${sign}${pad(oh)}:${pad(om)}`).toISOString() : null;
-        return toIsoUtc(v) === want;
-      }), { numRuns: 20_000 });
-    fc.assert(fc.property(fc.integer({ min: 0, max: 253_402_300_799 }), fc.constantFrom(' ', 'T'), (sec, sep) => {
-      const iso = new Date(sec * 1000).toISOString();
-      return toIsoUtc(`${iso.slice(0, 10)}${sep}${iso.slice(11, 19)}`) === iso; // naive = UTC
-    }), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1000, max: 9999 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.constantFrom('+', '-'),
+        fc.integer({ min: 0, max: 14 }),
+        fc.constantFrom(0, 30, 45),
+        (y, mo, d, h, mi, s, sign, oh, om) => {
+          const v = `${pad(y, 4)}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)} ${sign}${pad(oh)}${pad(om)}`;
+          const real = new Date(Date.UTC(y, mo - 1, d)).getUTCDate() === d;
+          const want = real
+            ? new Date(
+                `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${sign}${pad(oh)}:${pad(om)}`,
+              ).toISOString()
+            : null;
+          return toIsoUtc(v) === want;
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253_402_300_799 }), fc.constantFrom(' ', 'T'), (sec, sep) => {
+        const iso = new Date(sec * 1000).toISOString();
+        return toIsoUtc(`${iso.slice(0, 10)}${sep}${iso.slice(11, 19)}`) === iso; // naive = UTC
+      }),
+      { numRuns: 20_000 },
+    );
     expect(toIsoUtc('2016-02-30 09:05:00')).toBeNull();
     expect(toIsoUtc('2016-02-30T09:05:00.000Z')).toBeNull(); // Date.parse would roll it into March
     expect(toIsoUtc('1969-12-31T23:59:59.999Z')).toBe('1969-12-31T23:59:59.999Z');
@@ -146,10 +209,20 @@ describe('retry policy', () => {
 });
 
 describe('config checking', () => {
-  const schema = { type: 'object', required: ['key'], properties: { key: { type: 'string', title: 'Key' }, region: { type: 'string', default: 'us-east-1' }, when: { type: 'string', format: 'date' } } };
+  const schema = {
+    type: 'object',
+    required: ['key'],
+    properties: {
+      key: { type: 'string', title: 'Key' },
+      region: { type: 'string', default: 'us-east-1' },
+      when: { type: 'string', format: 'date' },
+    },
+  };
   it('applies defaults', () => expect(checkConfig(schema, { key: 'k' })).toEqual({ key: 'k', region: 'us-east-1' }));
   it('names the field and the fix', () => {
-    expect(() => checkConfig(schema, {})).toThrow("Config field 'key' (Key) is required but missing. Add it to the config.");
+    expect(() => checkConfig(schema, {})).toThrow(
+      "Config field 'key' (Key) is required but missing. Add it to the config.",
+    );
     expect(() => checkConfig(schema, { key: 1 })).toThrow(/'key' \(Key\) must be of type string/);
     expect(() => checkConfig(schema, { key: 'k', when: '2020-22-09' })).toThrow(/'when' must be a valid date/);
     expect(() => checkConfig(schema, [])).toThrow(/must be a JSON object/);
@@ -160,10 +233,15 @@ describe('inputs', () => {
   it('reads per-stream, global and legacy state', () => {
     const perStream = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'a' }, stream_state: { c: 1 } } }];
     expect([...parseState(perStream)]).toEqual([['a', { c: 1 }]]);
-    const global = { type: 'GLOBAL', global: { stream_states: [{ stream_descriptor: { name: 'b' }, stream_state: { c: 2 } }] } };
+    const global = {
+      type: 'GLOBAL',
+      global: { stream_states: [{ stream_descriptor: { name: 'b' }, stream_state: { c: 2 } }] },
+    };
     expect([...parseState(global)]).toEqual([['b', { c: 2 }]]);
     expect([...parseState({ a: { c: 3 } })]).toEqual([['a', { c: 3 }]]);
-    expect(() => parseState([{ stream: { stream_descriptor: { name: 'a' }, stream_state: 5 } }])).toThrow(/stream 'a' must be an object/);
+    expect(() => parseState([{ stream: { stream_descriptor: { name: 'a' }, stream_state: 5 } }])).toThrow(
+      /stream 'a' must be an object/,
+    );
   });
   it('rejects a catalog with an unknown sync mode', () => {
     expect(() => checkCatalog({ streams: [{ stream: { name: 'a' }, sync_mode: 'cdc' }] })).toThrow(/sync_mode "cdc"/);
@@ -171,7 +249,12 @@ describe('inputs', () => {
 });
 
 describe('paginators', () => {
-  const info = (records: number, token: string | number | undefined, body: unknown = {}) => ({ body, headers: {}, records: new Array(records), token });
+  const info = (records: number, token: string | number | undefined, body: unknown = {}) => ({
+    body,
+    headers: {},
+    records: new Array(records),
+    token,
+  });
   it('page numbers stop on a short page or the max', () => {
     const p = pageNumber({ size: 50, max: 30 });
     expect(p.next(info(50, 1))).toBe(2);
@@ -214,7 +297,10 @@ describe('protocol validation', () => {
     expect(validateMessage({ type: 'NOPE' }).length).toBeGreaterThan(0);
   });
   it('resolves well_known_types in record schemas', () => {
-    const v = compileRecordSchema({ type: 'object', properties: { at: { $ref: 'well_known_types.yaml#/definitions/TimestampWithTimezone' } } });
+    const v = compileRecordSchema({
+      type: 'object',
+      properties: { at: { $ref: 'well_known_types.yaml#/definitions/TimestampWithTimezone' } },
+    });
     expect(v({ at: '2024-01-01T00:00:00Z' })).toBe(true);
     expect(v({ at: 5 })).toBe(false);
   });
@@ -228,19 +314,38 @@ describe('slidingWindow', () => {
     let queries = 0;
     const got: number[] = [];
     for await (const r of slidingWindow({
-      from: 0, pageSize: 10, maxPages: 4, cursor: (r) => r.at, id: (r) => r.id,
+      from: 0,
+      pageSize: 10,
+      maxPages: 4,
+      cursor: (r) => r.at,
+      id: (r) => r.id,
       fetch: async (from, page) => {
         queries++;
         return rows.filter((r) => r.at >= from).slice((page - 1) * 10, page * 10);
       },
-    })) got.push(r.id);
+    }))
+      got.push(r.id);
     expect(got).toEqual(rows.map((r) => r.id));
     expect(queries).toBeGreaterThan(100);
   });
   it('refuses to loop when one cursor value holds more than a whole window', async () => {
     const { slidingWindow } = await import('../src/sliding.js');
-    const it = slidingWindow({ from: 5, pageSize: 2, maxPages: 2, cursor: () => 5, id: () => Math.random(), fetch: async (_from, page) => [{ page, n: 1 }, { page, n: 2 }] });
-    await expect((async () => { for await (const _ of it) void _; })()).rejects.toThrow(/share the cursor value 5/);
+    const it = slidingWindow({
+      from: 5,
+      pageSize: 2,
+      maxPages: 2,
+      cursor: () => 5,
+      id: () => Math.random(),
+      fetch: async (_from, page) => [
+        { page, n: 1 },
+        { page, n: 2 },
+      ],
+    });
+    await expect(
+      (async () => {
+        for await (const _ of it) void _;
+      })(),
+    ).rejects.toThrow(/share the cursor value 5/);
   });
 });
 
@@ -264,13 +369,23 @@ describe('heap tuning', () => {
 
 describe('incoming state check', () => {
   const warnings: string[] = [];
-  const log = { warn: (m: string) => warnings.push(m), info: () => undefined, debug: () => undefined, error: () => undefined } as unknown as Logger;
-  const schema = cursorStateSchema({ properties: { updated_at: { type: ['string', 'null'], format: 'date-time' } } }, 'updated_at');
+  const log = {
+    warn: (m: string) => warnings.push(m),
+    info: () => undefined,
+    debug: () => undefined,
+    error: () => undefined,
+  } as unknown as Logger;
+  const schema = cursorStateSchema(
+    { properties: { updated_at: { type: ['string', 'null'], format: 'date-time' } } },
+    'updated_at',
+  );
   it('derives a cursor-mode state schema from the record schema, null dropped', () => {
     expect(schema).toEqual({ type: 'object', properties: { updated_at: { type: 'string', format: 'date-time' } } });
   });
   it('passes a state the stream wrote, and an empty one', () => {
-    expect(checkStreamState('items', { updated_at: '2024-03-01T00:00:00.000Z' }, schema, log)).toEqual({ updated_at: '2024-03-01T00:00:00.000Z' });
+    expect(checkStreamState('items', { updated_at: '2024-03-01T00:00:00.000Z' }, schema, log)).toEqual({
+      updated_at: '2024-03-01T00:00:00.000Z',
+    });
     expect(checkStreamState('items', {}, schema, log)).toEqual({});
     expect(warnings).toEqual([]);
   });
@@ -279,13 +394,24 @@ describe('incoming state check', () => {
     expect(warnings.pop()).toMatch(/state for stream 'items' holds 'until' but none of 'updated_at'/);
   });
   it('names the stream, the field and the value of a cursor that is no date-time', () => {
-    for (const [value, why] of [['yesterday', /is "yesterday", which is not a date-time/], [1700000000, /is 1700000000, which is not of type string/], ['2024-03-01', /not a date-time/]] as const) {
+    for (const [value, why] of [
+      ['yesterday', /is "yesterday", which is not a date-time/],
+      [1700000000, /is 1700000000, which is not of type string/],
+      ['2024-03-01', /not a date-time/],
+    ] as const) {
       expect(() => checkStreamState('items', { updated_at: value }, schema, log)).toThrow(why);
-      expect(() => checkStreamState('items', { updated_at: value }, schema, log)).toThrow(/stream 'items'.*'updated_at'.*remove the entry for 'items'/);
+      expect(() => checkStreamState('items', { updated_at: value }, schema, log)).toThrow(
+        /stream 'items'.*'updated_at'.*remove the entry for 'items'/,
+      );
     }
   });
   it('checks nested values of a declared manual state', () => {
-    const manual = { type: 'object', properties: { lists: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } } };
-    expect(() => checkStreamState('member_lists', { lists: { '101': 'soon' } }, manual, log)).toThrow(/'lists\.101' is "soon"/);
+    const manual = {
+      type: 'object',
+      properties: { lists: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } },
+    };
+    expect(() => checkStreamState('member_lists', { lists: { '101': 'soon' } }, manual, log)).toThrow(
+      /'lists\.101' is "soon"/,
+    );
   });
 });

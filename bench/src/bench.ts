@@ -38,16 +38,30 @@ for (const [name, run] of cases) {
       rows.push(...(Array.isArray(r) ? r : [r]));
     } catch (e) {
       // a case that throws is a failed row, not the end of the bench
-      rows.push({ connector: name, stream: '-', n, records: NaN, kitRps: NaN, rawRps: NaN, peakMb: NaN, error: `threw ${e instanceof Error ? e.message : String(e)}` });
+      rows.push({
+        connector: name,
+        stream: '-',
+        n,
+        records: NaN,
+        kitRps: NaN,
+        rawRps: NaN,
+        peakMb: NaN,
+        error: `threw ${e instanceof Error ? e.message : String(e)}`,
+      });
     }
   }
 }
-console.log(`\nMachine: ${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${new Date().toISOString()}`);
-console.log(`Connector pacing off (CONKIT_PACING=off); raw = the same requests/objects through fetch|GetObject, parse, JSON.stringify, write. Medians of ${REPEAT} interleaved runs each.\n`);
+console.log(
+  `\nMachine: ${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${new Date().toISOString()}`,
+);
+console.log(
+  `Connector pacing off (CONKIT_PACING=off); raw = the same requests/objects through fetch|GetObject, parse, JSON.stringify, write. Medians of ${REPEAT} interleaved runs each.\n`,
+);
 console.log(printTable(rows));
 console.log(`\n${targets(rows).text}`);
 const failed = rows.filter((r) => r.error);
-for (const r of failed) console.error(`[bench] ERROR ${r.connector} / ${r.stream} at ${fmtInt(r.n)} records: ${r.error}`);
+for (const r of failed)
+  console.error(`[bench] ERROR ${r.connector} / ${r.stream} at ${fmtInt(r.n)} records: ${r.error}`);
 if (failed.length) console.error(`[bench] ${failed.length} row(s) failed: the figures above are not of complete runs`);
 // exit rather than wait: a case that threw may have left its server open
 process.exit(failed.length ? 1 : 0);

@@ -28,7 +28,8 @@ export function targets(rows: Row[]): { text: string; met: number; missed: numbe
   let met = 0;
   let missed = 0;
   const groups = new Map<string, Row[]>();
-  for (const r of rows) if (!r.peerOf) groups.set(`${r.connector}\0${r.stream}`, [...(groups.get(`${r.connector}\0${r.stream}`) ?? []), r]);
+  for (const r of rows)
+    if (!r.peerOf) groups.set(`${r.connector}\0${r.stream}`, [...(groups.get(`${r.connector}\0${r.stream}`) ?? []), r]);
   const lines = [...groups.values()].map((group) => {
     const checks: string[] = [];
     const check = (ok: boolean, text: string): void => {
@@ -40,15 +41,18 @@ export function targets(rows: Row[]): { text: string; met: number; missed: numbe
       const at = `@${short(r.n)}`;
       // a row whose runs failed meets no target
       check(!r.error && r.kitRps / r.rawRps >= MIN_RATIO, `raw${at} ${ratio(r.kitRps, r.rawRps)}`);
-      if (r.sameRps !== undefined) check(!r.error && r.kitRps / r.sameRps >= MIN_RATIO, `same${at} ${ratio(r.kitRps, r.sameRps)}`);
+      if (r.sameRps !== undefined)
+        check(!r.error && r.kitRps / r.sameRps >= MIN_RATIO, `same${at} ${ratio(r.kitRps, r.sameRps)}`);
       const peer = rows.find((p) => p.peerOf === r.connector && p.stream === r.stream && p.n === r.n);
       if (peer) check(!r.error && !peer.error && r.kitRps > peer.kitRps, `faros${at} ${ratio(r.kitRps, peer.kitRps)}x`);
       const growth = rssGrowth(rows, r);
-      if (growth !== undefined) check(!r.error && !rssBase(rows, r)?.error && growth <= MAX_GROWTH, `RSS${at} ${pct(growth)}`);
+      if (growth !== undefined)
+        check(!r.error && !rssBase(rows, r)?.error && growth <= MAX_GROWTH, `RSS${at} ${pct(growth)}`);
     }
     return `${group[0].connector} / ${group[0].stream}: ${checks.join('  ')}`;
   });
-  const legend = `Targets (a miss does not fail the bench): raw/same = connector rec/s over the raw pipeline / the raw pipeline writing the same records, >= ${MIN_RATIO}; ` +
+  const legend =
+    `Targets (a miss does not fail the bench): raw/same = connector rec/s over the raw pipeline / the raw pipeline writing the same records, >= ${MIN_RATIO}; ` +
     `faros = conkit rec/s over the faros-airbyte-cdk peer's, > 1; RSS = peak RSS growth from the smallest size, <= ${pct(MAX_GROWTH)}.`;
   return { text: [legend, ...lines, `targets: ${met} met, ${missed} missed`].join('\n'), met, missed };
 }

@@ -3,7 +3,13 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-export interface Measurement { records: number; seconds: number; rps: number; peakRssMb: number; code: number | null }
+export interface Measurement {
+  records: number;
+  seconds: number;
+  rps: number;
+  peakRssMb: number;
+  code: number | null;
+}
 
 export function measure(cmd: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
   const [bin, ...args] = cmd;
@@ -32,7 +38,10 @@ export function measure(cmd: string[], env: NodeJS.ProcessEnv = {}): Promise<Mea
     }
     for (let i = chunk.indexOf(needle); i !== -1; i = chunk.indexOf(needle, i + needle.length)) records++;
     const keep = needle.length - 1;
-    tail = chunk.length >= keep ? Buffer.from(chunk.subarray(chunk.length - keep)) : Buffer.concat([tail, chunk]).subarray(-keep);
+    tail =
+      chunk.length >= keep
+        ? Buffer.from(chunk.subarray(chunk.length - keep))
+        : Buffer.concat([tail, chunk]).subarray(-keep);
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
@@ -56,18 +65,30 @@ const median = (xs: number[]): number => {
 export const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 
 /** The medians of one command's runs, and every run (for the correctness checks of check.ts). */
-export interface Summary extends Measurement { runs: Measurement[] }
+export interface Summary extends Measurement {
+  runs: Measurement[];
+}
 
 /**
  * Runs each command REPEAT times, interleaved (a, b, c, a, b, c, ...) so a noisy stretch of the
  * shared machine hits all alike, and returns the median records/s and median peak RSS of each.
  * `firsts` are measurements already taken (they count as the first run of their command).
  */
-export async function interleave(runs: (() => Promise<Measurement>)[], firsts: (Measurement | undefined)[] = []): Promise<Summary[]> {
+export async function interleave(
+  runs: (() => Promise<Measurement>)[],
+  firsts: (Measurement | undefined)[] = [],
+): Promise<Summary[]> {
   const all: Measurement[][] = runs.map((_, i) => (firsts[i] ? [firsts[i]!] : []));
   for (let round = 0; round < REPEAT; round++) {
     for (let i = 0; i < runs.length; i++) if (all[i].length <= round) all[i].push(await runs[i]());
   }
   // differing record counts or exit codes are not thrown here: check.ts reports them in the row
-  return all.map((ms) => ({ records: ms[0].records, seconds: median(ms.map((m) => m.seconds)), rps: median(ms.map((m) => m.rps)), peakRssMb: median(ms.map((m) => m.peakRssMb)), code: ms.find((m) => m.code !== 0)?.code ?? 0, runs: ms }));
+  return all.map((ms) => ({
+    records: ms[0].records,
+    seconds: median(ms.map((m) => m.seconds)),
+    rps: median(ms.map((m) => m.rps)),
+    peakRssMb: median(ms.map((m) => m.peakRssMb)),
+    code: ms.find((m) => m.code !== 0)?.code ?? 0,
+    runs: ms,
+  }));
 }

@@ -10,7 +10,13 @@ import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
 import { rawMap } from './raw-maps.js';
 
-interface Req { method: string; url: string; headers: Record<string, string>; body?: string; emit?: false }
+interface Req {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  emit?: false;
+}
 const [file, mode, stream, mapName, root, key] = process.argv.slice(2);
 const keyField = key && key !== 'none' ? key : undefined;
 const written = new Set<unknown>();
@@ -28,7 +34,8 @@ const itemsOf = (text: string): unknown[] => {
     return Array.isArray(body) ? body : [];
   }
   // SOAP: Envelope > Body > XResponse > XResult > item[]
-  const body = (xml.parse(text) as { Envelope: { Body: Record<string, Record<string, Record<string, unknown>>> } }).Envelope.Body;
+  const body = (xml.parse(text) as { Envelope: { Body: Record<string, Record<string, Record<string, unknown>>> } })
+    .Envelope.Body;
   const result = Object.values(Object.values(body)[0] ?? {})[0];
   const items = result && typeof result === 'object' ? Object.values(result)[0] : undefined;
   return Array.isArray(items) ? items : items ? [items] : [];
@@ -48,7 +55,11 @@ for (let i = 0; next; i++) {
       const size = written.size;
       if (written.add((item as Record<string, unknown>)[keyField]).size === size) continue;
     }
-    buf += JSON.stringify({ type: 'RECORD', record: { stream, data: map ? map(item as Record<string, unknown>) : item, emitted_at: Date.now() } }) + '\n';
+    buf +=
+      JSON.stringify({
+        type: 'RECORD',
+        record: { stream, data: map ? map(item as Record<string, unknown>) : item, emitted_at: Date.now() },
+      }) + '\n';
     if (buf.length > 65536) await flush();
   }
 }

@@ -18,7 +18,8 @@ interface OmetriaMapping {
 /** `name` is the map named on the raw pipeline's command line; undefined means write rows as read. */
 export async function rawMap(root: string, name: string | undefined): Promise<RawMap | undefined> {
   if (!name || name === 'none') return undefined;
-  const load = async (): Promise<OmetriaMapping> => (await import(pathToFileURL(join(root, 'connectors/source-ometria/dist/mapping.js')).href)) as OmetriaMapping;
+  const load = async (): Promise<OmetriaMapping> =>
+    (await import(pathToFileURL(join(root, 'connectors/source-ometria/dist/mapping.js')).href)) as OmetriaMapping;
   const syncedAt = new Date().toISOString();
   switch (name) {
     case 'ometria-profiles': {

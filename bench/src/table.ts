@@ -4,7 +4,19 @@
  * raw pipeline writing the connector's own records (mapped streams only). error: why the runs behind
  * the row are wrong (check.ts). peerOf: this row is a peer run beside that connector's row.
  */
-export interface Row { connector: string; stream: string; n: number; records: number; kitRps: number; rawRps: number; sameRps?: number; peakMb: number; note?: string; error?: string; peerOf?: string }
+export interface Row {
+  connector: string;
+  stream: string;
+  n: number;
+  records: number;
+  kitRps: number;
+  rawRps: number;
+  sameRps?: number;
+  peakMb: number;
+  note?: string;
+  error?: string;
+  peerOf?: string;
+}
 
 export const fmtInt = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en-US') : '-');
 const fmt = (n: number): string => (!Number.isFinite(n) ? '-' : n >= 100 ? fmtInt(Math.round(n)) : n.toFixed(2));
@@ -25,13 +37,34 @@ export function rssGrowth(rows: Row[], r: Row): number | undefined {
 }
 
 export function printTable(rows: Row[]): string {
-  const header = ['connector', 'stream', 'records', 'connector rec/s', 'raw rec/s', 'ratio', 'raw, same records rec/s', 'ratio', 'peak RSS MB', 'RSS growth', 'note', 'runs'];
+  const header = [
+    'connector',
+    'stream',
+    'records',
+    'connector rec/s',
+    'raw rec/s',
+    'ratio',
+    'raw, same records rec/s',
+    'ratio',
+    'peak RSS MB',
+    'RSS growth',
+    'note',
+    'runs',
+  ];
   const body = rows.map((r) => {
     const growth = rssGrowth(rows, r);
     return [
-      r.connector, r.stream, fmtInt(r.records), fmt(r.kitRps), fmt(r.rawRps), ratio(r.kitRps, r.rawRps),
-      r.sameRps ? fmt(r.sameRps) : '-', r.sameRps ? ratio(r.kitRps, r.sameRps) : '',
-      Number.isFinite(r.peakMb) ? r.peakMb.toFixed(0) : '-', growth === undefined ? '' : pct(growth), r.note ?? '',
+      r.connector,
+      r.stream,
+      fmtInt(r.records),
+      fmt(r.kitRps),
+      fmt(r.rawRps),
+      ratio(r.kitRps, r.rawRps),
+      r.sameRps ? fmt(r.sameRps) : '-',
+      r.sameRps ? ratio(r.kitRps, r.sameRps) : '',
+      Number.isFinite(r.peakMb) ? r.peakMb.toFixed(0) : '-',
+      growth === undefined ? '' : pct(growth),
+      r.note ?? '',
       r.error ? `✗ ERROR: ${r.error}` : '✓',
     ];
   });

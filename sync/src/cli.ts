@@ -12,13 +12,14 @@ import { openJsonl } from './jsonl-destination.js';
 import { runDemo } from './demo.js';
 import { repoRoot } from './connector-process.js';
 import { table } from './progress.js';
-import type { Destination } from './destination.js';
+import { queryOf, type Destination } from './destination.js';
 
 // The runner's own process warnings (the AWS SDK's Node-version notice, from the demo's local S3)
 // are printed once each, on one line, instead of Node's multi-line default.
 process.removeAllListeners('warning');
 process.on('warning', (w) => {
-  if (firstTime(`WARN: ${w.name}: ${w.message}`)) process.stderr.write(`warning: ${w.name}: ${w.message.split('\n')[0]}\n`);
+  if (firstTime(`WARN: ${w.name}: ${w.message}`))
+    process.stderr.write(`warning: ${w.name}: ${w.message.split('\n')[0]}\n`);
 });
 
 // npm runs this with cwd = the repository; paths the user typed are relative to where they typed them
@@ -27,9 +28,14 @@ const userPath = (p: string): string => (isAbsolute(p) ? p : resolve(userCwd, p)
 
 const argv = await yargs(process.argv.slice(2))
   .scriptName('npm run sync --')
-  .usage('$0 [connector] --config F [--catalog F] [--dest duckdb|jsonl] [--out DIR] [--image] [--query SQL]\n\nWith no connector: the demo (every connector on its bundled fixtures into out/demo.duckdb).\nWith --query and no connector: the query on --db (default out/demo.duckdb).')
+  .usage(
+    '$0 [connector] --config F [--catalog F] [--dest duckdb|jsonl] [--out DIR] [--image] [--query SQL]\n\nWith no connector: the demo (every connector on its bundled fixtures into out/demo.duckdb).\nWith --query and no connector: the query on --db (default out/demo.duckdb).',
+  )
   .option('config', { type: 'string', describe: 'connector config JSON' })
-  .option('catalog', { type: 'string', describe: 'configured catalog JSON (default: every stream, incremental where supported)' })
+  .option('catalog', {
+    type: 'string',
+    describe: 'configured catalog JSON (default: every stream, incremental where supported)',
+  })
   .option('dest', { choices: ['duckdb', 'jsonl'] as const, default: 'duckdb' as const })
   .option('out', { type: 'string', default: 'out', describe: 'output folder' })
   .option('image', { type: 'boolean', default: false, describe: 'run the connector as its image <connector>:dev' })
@@ -47,9 +53,14 @@ function fail(message: string): never {
 }
 
 async function printQuery(db: Destination, sql: string): Promise<void> {
-  const rows = await db.query!(sql);
+  const rows = await queryOf(db)(sql);
   const cols = Object.keys(rows[0] ?? {});
-  process.stdout.write(`\n${sql}\n${table(cols, rows.map((r) => cols.map((c) => String(r[c]))))}\n`);
+  process.stdout.write(
+    `\n${sql}\n${table(
+      cols,
+      rows.map((r) => cols.map((c) => String(r[c]))),
+    )}\n`,
+  );
 }
 
 async function main(): Promise<number> {
@@ -66,9 +77,11 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!connector) return runDemo({ out: join(repoRoot, 'out'), image: argv.image });
-  if (!argv.config) fail(`--config is required when a connector is named: npm run sync -- ${connector} --config <file>.`);
+  if (!argv.config)
+    fail(`--config is required when a connector is named: npm run sync -- ${connector} --config <file>.`);
   const config = userPath(argv.config);
-  if (!existsSync(config)) fail(`the config file ${config} does not exist; copy secrets/${connector}.example.json and fill it in.`);
+  if (!existsSync(config))
+    fail(`the config file ${config} does not exist; copy secrets/${connector}.example.json and fill it in.`);
   const out = userPath(argv.out);
   const name = connector.replace(/.*\//, '').replace(/\.m?js$/, '');
   const destination = argv.dest === 'duckdb' ? await openDuckDb(join(out, `${name}.duckdb`)) : openJsonl(out);

@@ -6,7 +6,11 @@ import type { Readable } from 'node:stream';
 
 export const repoRoot = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
 
-export interface ConnectorRef { name: string; command: string[]; mounts: string[] }
+export interface ConnectorRef {
+  name: string;
+  command: string[];
+  mounts: string[];
+}
 
 /** A connector name under connectors/, or a path to a built main.js. */
 export function resolveConnector(nameOrPath: string, image: boolean): ConnectorRef {
@@ -15,15 +19,27 @@ export function resolveConnector(nameOrPath: string, image: boolean): ConnectorR
     if (!engine) throw new Error('--image needs podman or docker on the PATH');
     return { name: nameOrPath, command: [engine, 'run', '--rm', '-i', '--network', 'host'], mounts: [] };
   }
-  const path = existsSync(nameOrPath) ? resolve(nameOrPath) : join(repoRoot, 'connectors', nameOrPath, 'dist', 'main.js');
+  const path = existsSync(nameOrPath)
+    ? resolve(nameOrPath)
+    : join(repoRoot, 'connectors', nameOrPath, 'dist', 'main.js');
   if (!existsSync(path)) throw new Error(`No connector '${nameOrPath}': expected ${path} (run the build first)`);
   // connectors/<name>/dist/main.js is <name>; any other file is its own name
-  const name = !existsSync(nameOrPath) ? nameOrPath : /\/dist\/main\.m?js$/.test(path) ? basename(dirname(dirname(path))) : basename(path).replace(/\.m?js$/, '');
+  const name = !existsSync(nameOrPath)
+    ? nameOrPath
+    : /\/dist\/main\.m?js$/.test(path)
+      ? basename(dirname(dirname(path)))
+      : basename(path).replace(/\.m?js$/, '');
   return { name, command: [process.execPath, path], mounts: [] };
 }
 
-export function startConnector(ref: ConnectorRef, args: string[], image: string | undefined, files: string[]): ChildProcessByStdio<null, Readable, Readable> {
-  let [cmd, ...pre] = ref.command;
+export function startConnector(
+  ref: ConnectorRef,
+  args: string[],
+  image: string | undefined,
+  files: string[],
+): ChildProcessByStdio<null, Readable, Readable> {
+  const [cmd, ...rest] = ref.command;
+  let pre = rest;
   if (image) {
     const dirs = [...new Set(files.map((f) => dirname(f)))];
     pre = [...pre, ...dirs.flatMap((d) => ['-v', `${d}:${d}:ro`]), image];

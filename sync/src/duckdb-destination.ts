@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { Destination, TableSpec } from './destination.js';
+import { preparedSpec, type Destination, type TableSpec } from './destination.js';
 import { quote } from './schema-columns.js';
 
 /** The state table's name: `_sync_state`, or `_sync_state_<namespace>` when several connectors share a file. */
@@ -33,15 +33,27 @@ export async function openDuckDb(path: string, namespace = ''): Promise<Destinat
     return conn.db;
   };
   const hasTable = async (db: DuckDBConnection, name: string): Promise<boolean> =>
-    (await db.runAndReadAll(`SELECT 1 FROM information_schema.tables WHERE table_name = ${literal(name)}`)).getRowObjectsJson().length > 0;
+    (
+      await db.runAndReadAll(`SELECT 1 FROM information_schema.tables WHERE table_name = ${literal(name)}`)
+    ).getRowObjectsJson().length > 0;
 
   /** Creates a stream's table, or adds the columns its schema gained since the table was made. */
   async function ensureTable(db: DuckDBConnection, spec: TableSpec): Promise<void> {
     if (made.has(spec.table)) return;
     const cols = spec.columns.map((c) => `${quote(c.name)} ${c.sqlType}`).join(', ');
     await db.run(`CREATE TABLE IF NOT EXISTS ${quote(spec.table)} (${cols})`);
-    const existing = new Set((await db.runAndReadAll(`SELECT column_name FROM information_schema.columns WHERE table_name = ${literal(spec.table)}`)).getRowObjectsJson().map((r) => String(r.column_name)));
-    for (const c of spec.columns) if (!existing.has(c.name)) await db.run(`ALTER TABLE ${quote(spec.table)} ADD COLUMN ${quote(c.name)} ${c.sqlType}`);
+    const existing = new Set(
+      (
+        await db.runAndReadAll(
+          `SELECT column_name FROM information_schema.columns WHERE table_name = ${literal(spec.table)}`,
+        )
+      )
+        .getRowObjectsJson()
+        .map((r) => String(r.column_name)),
+    );
+    for (const c of spec.columns)
+      if (!existing.has(c.name))
+        await db.run(`ALTER TABLE ${quote(spec.table)} ADD COLUMN ${quote(c.name)} ${c.sqlType}`);
     made.add(spec.table);
   }
 
@@ -54,9 +66,11 @@ export async function openDuckDb(path: string, namespace = ''): Promise<Destinat
       scratch ??= mkdtempSync(join(tmpdir(), 'sync-'));
       await db.run('BEGIN TRANSACTION');
       try {
-        await db.run(`CREATE TABLE IF NOT EXISTS ${stateTable} (stream VARCHAR PRIMARY KEY, state JSON, committed_at TIMESTAMPTZ)`);
+        await db.run(
+          `CREATE TABLE IF NOT EXISTS ${stateTable} (stream VARCHAR PRIMARY KEY, state JSON, committed_at TIMESTAMPTZ)`,
+        );
         for (const [stream, rows] of batches) {
-          const spec = tables.get(stream)!;
+          const spec = preparedSpec(tables, stream);
           await ensureTable(db, spec);
           const t = quote(spec.table);
           if (spec.mode === 'overwrite' && !replaced.has(stream)) {
@@ -71,19 +85,27 @@ export async function openDuckDb(path: string, namespace = ''): Promise<Destinat
           const typed = (c: { sqlType: string }): boolean => c.sqlType === 'DATE' || c.sqlType === 'TIMESTAMPTZ';
           const colSpec = spec.columns.map((c) => `${quote(c.name)}: '${typed(c) ? 'VARCHAR' : c.sqlType}'`).join(', ');
           const names = spec.columns.map((c) => quote(c.name)).join(', ');
-          const values = spec.columns.map((c) => (typed(c) ? `TRY_CAST(${quote(c.name)} AS ${c.sqlType}) AS ${quote(c.name)}` : quote(c.name))).join(', ');
-          await db.run(`CREATE OR REPLACE TEMP TABLE _stage AS SELECT ${values}, "__seq" FROM read_json('${file}', format = 'newline_delimited', columns = {${colSpec}, "__seq": 'BIGINT'})`);
+          const values = spec.columns
+            .map((c) => (typed(c) ? `TRY_CAST(${quote(c.name)} AS ${c.sqlType}) AS ${quote(c.name)}` : quote(c.name)))
+            .join(', ');
+          await db.run(
+            `CREATE OR REPLACE TEMP TABLE _stage AS SELECT ${values}, "__seq" FROM read_json('${file}', format = 'newline_delimited', columns = {${colSpec}, "__seq": 'BIGINT'})`,
+          );
           if (spec.mode === 'append_dedup' && spec.primaryKey.length) {
             const pk = spec.primaryKey.map(quote);
             await db.run(`DELETE FROM ${t} WHERE (${pk.join(', ')}) IN (SELECT (${pk.join(', ')}) FROM _stage)`);
-            await db.run(`INSERT INTO ${t} (${names}) SELECT ${names} FROM _stage QUALIFY row_number() OVER (PARTITION BY ${pk.join(', ')} ORDER BY __seq DESC) = 1`);
+            await db.run(
+              `INSERT INTO ${t} (${names}) SELECT ${names} FROM _stage QUALIFY row_number() OVER (PARTITION BY ${pk.join(', ')} ORDER BY __seq DESC) = 1`,
+            );
           } else {
             await db.run(`INSERT INTO ${t} (${names}) SELECT ${names} FROM _stage ORDER BY __seq`);
           }
           rmSync(file, { force: true });
         }
         for (const [stream, state] of states) {
-          await db.run(`INSERT OR REPLACE INTO ${stateTable} VALUES (${literal(stream)}, ${literal(JSON.stringify(state))}, now())`);
+          await db.run(
+            `INSERT OR REPLACE INTO ${stateTable} VALUES (${literal(stream)}, ${literal(JSON.stringify(state))}, now())`,
+          );
         }
         await db.run('COMMIT');
       } catch (e) {

@@ -1,15 +1,31 @@
 // JSON-lines destination: one file per stream under DIR, state in DIR/state.json. Records of a
 // batch are appended and fsynced before the state that covers them is renamed into place. The
 // folder is made at the first commit: a run that fails before it leaves no trace.
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, mkdirSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+  mkdirSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import type { Destination, TableSpec } from './destination.js';
+import { preparedSpec, type Destination, type TableSpec } from './destination.js';
 
 export function openJsonl(dir: string): Destination {
   const stateFile = join(dir, 'state.json');
   const specs = new Map<string, TableSpec>();
   const replaced = new Set<string>();
-  const states = new Map<string, unknown>(existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { stream: { stream_descriptor: { name: string } } }[]).map((s) => [s.stream.stream_descriptor.name, s]) : []);
+  const states = new Map<string, unknown>(
+    existsSync(stateFile)
+      ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { stream: { stream_descriptor: { name: string } } }[]).map(
+          (s) => [s.stream.stream_descriptor.name, s],
+        )
+      : [],
+  );
   return {
     async prepare(stream, spec) {
       specs.set(stream, spec);
@@ -17,8 +33,9 @@ export function openJsonl(dir: string): Destination {
     async commit(batches, newStates) {
       mkdirSync(dir, { recursive: true });
       for (const [stream, rows] of batches) {
-        const file = join(dir, `${specs.get(stream)!.table}.jsonl`);
-        if (specs.get(stream)!.mode === 'overwrite' && !replaced.has(stream)) {
+        const spec = preparedSpec(specs, stream);
+        const file = join(dir, `${spec.table}.jsonl`);
+        if (spec.mode === 'overwrite' && !replaced.has(stream)) {
           writeFileSync(file, '');
           replaced.add(stream);
         }

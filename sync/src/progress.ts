@@ -1,7 +1,13 @@
 // Progress on stderr while a sync runs: per stream, the records read so far, the rate and the time
 // since that stream's first record; a line at most every few seconds (every second on a terminal),
 // never for a stream's first record alone; and the summary table at the end.
-export interface StreamProgress { stream: string; records: number; started: number; seconds?: number; stateSaved: boolean }
+export interface StreamProgress {
+  stream: string;
+  records: number;
+  started: number;
+  seconds?: number;
+  stateSaved: boolean;
+}
 
 export class Progress {
   private last = Date.now();
@@ -42,7 +48,13 @@ export class Progress {
 
   summary(): string {
     this.interrupt();
-    const rows = [...this.streams.values()].map((s) => [this.label, s.stream, s.records.toLocaleString('en-US'), (s.seconds ?? (Date.now() - s.started) / 1000).toFixed(1), s.stateSaved ? 'yes' : 'no']);
+    const rows = [...this.streams.values()].map((s) => [
+      this.label,
+      s.stream,
+      s.records.toLocaleString('en-US'),
+      (s.seconds ?? (Date.now() - s.started) / 1000).toFixed(1),
+      s.stateSaved ? 'yes' : 'no',
+    ]);
     return table(['connector', 'stream', 'records', 'seconds', 'state saved'], rows);
   }
 }

@@ -25,26 +25,43 @@ export interface SyncOptions {
   stateFile?: string;
 }
 
-export interface SyncResult { ok: boolean; progress: Progress; error?: string }
+export interface SyncResult {
+  ok: boolean;
+  progress: Progress;
+  error?: string;
+}
 
 // A warning repeated per request, per file or per connector (the AWS SDK's Node-version notice
 // comes from every connector that loads the SDK) is news once per run of the runner.
 const said = new Set<string>();
 export const firstTime = (key: string): boolean => !said.has(key) && !!said.add(key);
 
-async function runToEnd(ref: ReturnType<typeof resolveConnector>, args: string[], image: string | undefined, files: string[]): Promise<AirbyteMessage[]> {
+async function runToEnd(
+  ref: ReturnType<typeof resolveConnector>,
+  args: string[],
+  image: string | undefined,
+  files: string[],
+): Promise<AirbyteMessage[]> {
   const child = startConnector(ref, args, image, files);
   const out: AirbyteMessage[] = [];
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  for await (const line of createInterface({ input: child.stdout })) if (line.trim()) out.push(JSON.parse(line) as AirbyteMessage);
-  const code = await new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.on('close', r)));
-  if (code !== 0) throw new Error(`${ref.name} ${args[0]}: ${traceOf(out) ?? `exited ${code}: ${err.trim().split('\n').pop() ?? ''}`}`);
+  for await (const line of createInterface({ input: child.stdout }))
+    if (line.trim()) out.push(JSON.parse(line) as AirbyteMessage);
+  const code = await new Promise<number | null>((r) =>
+    child.exitCode !== null ? r(child.exitCode) : child.on('close', r),
+  );
+  if (code !== 0)
+    throw new Error(
+      `${ref.name} ${args[0]}: ${traceOf(out) ?? `exited ${code}: ${err.trim().split('\n').pop() ?? ''}`}`,
+    );
   return out;
 }
 
 const traceOf = (msgs: AirbyteMessage[]): string | undefined =>
-  msgs.flatMap((m) => (m.type === 'TRACE' && m.trace.type === 'ERROR' ? [m.trace.error!.message] : [])).join('; ') || undefined;
+  msgs
+    .flatMap((m) => (m.type === 'TRACE' && m.trace.type === 'ERROR' ? [m.trace.error?.message ?? 'failed'] : []))
+    .join('; ') || undefined;
 
 export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   const ref = resolveConnector(opts.connector, !!opts.image);
@@ -63,7 +80,12 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   for (const cs of configured.streams) {
     const pk = (cs.primary_key ?? cs.stream.source_defined_primary_key ?? []).map((p) => p[0]);
     const mode = cs.sync_mode === 'incremental' ? 'append_dedup' : 'overwrite';
-    await opts.destination.prepare(cs.stream.name, { table: tableOf(cs.stream.name), columns: columnsOf(cs.stream.json_schema), primaryKey: pk, mode });
+    await opts.destination.prepare(cs.stream.name, {
+      table: tableOf(cs.stream.name),
+      columns: columnsOf(cs.stream.json_schema),
+      primaryKey: pk,
+      mode,
+    });
   }
   const catalogFile = join(work, 'catalog.json');
   writeFileSync(catalogFile, JSON.stringify(configured));
@@ -82,7 +104,9 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     stderrTail = (stderrTail + d.toString()).slice(-2000);
   });
   const pending = new Map<string, Record<string, unknown>[]>();
-  const committed = new Map<string, unknown>(states.map((s) => [(s as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name, s]));
+  const committed = new Map<string, unknown>(
+    states.map((s) => [(s as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name, s]),
+  );
   const errors: string[] = [];
   const say = (line: string, key = line): void => {
     if (!firstTime(key)) return;
@@ -112,16 +136,22 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
       say(`[${label}] ${m.log.level}: ${m.log.message}`, `${m.log.level}: ${m.log.message}`);
     } else if (m.type === 'TRACE' && m.trace.type === 'ERROR') {
       // the connector's own words; the run's closing line repeats them, so they are not printed here
-      if (!errors.includes(m.trace.error!.message)) errors.push(m.trace.error!.message);
+      const said = m.trace.error?.message ?? 'failed';
+      if (!errors.includes(said)) errors.push(said);
     }
   }
-  const code = await new Promise<number | null>((r) => (child.exitCode !== null || child.signalCode !== null ? r(child.exitCode) : child.on('close', (c) => r(c))));
+  const code = await new Promise<number | null>((r) =>
+    child.exitCode !== null || child.signalCode !== null ? r(child.exitCode) : child.on('close', (c) => r(c)),
+  );
   const ok = code === 0 && errors.length === 0;
   const dropped = [...pending.values()].reduce((n, l) => n + l.length, 0);
-  if (!ok && dropped) say(`[${label}] ${dropped} records after the last STATE were not committed; the next run reads them again.`);
+  if (!ok && dropped)
+    say(`[${label}] ${dropped} records after the last STATE were not committed; the next run reads them again.`);
   // the run's closing TRACE sums up; a stream's own error is kept only when the summary lacks its cause
   const last = errors[errors.length - 1];
   const causes = errors.slice(0, -1).filter((e) => !last.includes(e.replace(/^Stream '[^']*' failed: /, '')));
-  const error = [...causes, last].filter(Boolean).join(' ') || `the connector exited ${code ?? child.signalCode}${stderrTail.trim() ? `: ${stderrTail.trim().split('\n').pop()}` : ''}`;
+  const error =
+    [...causes, last].filter(Boolean).join(' ') ||
+    `the connector exited ${code ?? child.signalCode}${stderrTail.trim() ? `: ${stderrTail.trim().split('\n').pop()}` : ''}`;
   return { ok, progress, error: ok ? undefined : `${label}: ${error}` };
 }

@@ -1,6 +1,9 @@
 // Columns of a destination table, from a stream's JSON schema: scalars get SQL types, nested
 // objects and arrays are kept as JSON.
-export interface Column { name: string; sqlType: string }
+export interface Column {
+  name: string;
+  sqlType: string;
+}
 
 export function columnsOf(schema: Record<string, unknown>): Column[] {
   const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;

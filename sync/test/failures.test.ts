@@ -33,14 +33,25 @@ function run(args: string[]): Promise<{ code: number | null; stderr: string; std
 /** Every file under a folder with the hash of its bytes: "as it was" means this is unchanged. */
 function snapshot(dir: string): Record<string, string> {
   if (!existsSync(dir)) return {};
-  return Object.fromEntries(readdirSync(dir).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+  return Object.fromEntries(
+    readdirSync(dir).map((f) => [
+      f,
+      createHash('sha256')
+        .update(readFileSync(join(dir, f)))
+        .digest('hex'),
+    ]),
+  );
 }
 
 const cases: [string, string, RegExp][] = [
   ['a bad config', JSON.stringify({ api_key: 'sync-secret-k1', base_url: 'not a url' }), /base_url/],
   ['a missing secret', JSON.stringify({ base_url: 'http://127.0.0.1:9' }), /api_key/],
   ['invalid JSON', '{ "api_key": "sync-secret-k1", ', /--config.*(JSON|json)/],
-  ['an unreachable host', JSON.stringify({ api_key: 'sync-secret-k1', base_url: 'http://127.0.0.1:1' }), /127\.0\.0\.1:1.*'base_url'/],
+  [
+    'an unreachable host',
+    JSON.stringify({ api_key: 'sync-secret-k1', base_url: 'http://127.0.0.1:1' }),
+    /127\.0\.0\.1:1.*'base_url'/,
+  ],
 ];
 
 describe('sync failures before the first record', () => {

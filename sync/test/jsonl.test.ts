@@ -11,7 +11,10 @@ describe('JSON-lines destination', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'jsonl-')), 'out');
     const d = openJsonl(dir);
     await d.prepare('unsubscribes', { table: 'unsubscribes', columns: [], primaryKey: ['id'], mode: 'append_dedup' });
-    const state = (n: number) => ({ type: 'STREAM', stream: { stream_descriptor: { name: 'unsubscribes' }, stream_state: { n } } });
+    const state = (n: number) => ({
+      type: 'STREAM',
+      stream: { stream_descriptor: { name: 'unsubscribes' }, stream_state: { n } },
+    });
     await d.commit(new Map([['unsubscribes', []]]), new Map([['unsubscribes', state(1)]]));
     expect(existsSync(join(dir, 'unsubscribes.jsonl'))).toBe(false);
     await d.commit(new Map([['unsubscribes', [{ id: 1 }]]]), new Map([['unsubscribes', state(2)]]));

@@ -8,7 +8,9 @@ afterEach(() => vi.restoreAllMocks());
 describe('Progress', () => {
   it('prints nothing for a first record, then the real count, at most once per interval', async () => {
     const lines: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation(
+      (chunk: string | Uint8Array) => (lines.push(String(chunk)), true),
+    );
     const p = new Progress('source-x', false, 200);
     p.record('responses');
     expect(lines).toEqual([]);

@@ -17,11 +17,20 @@ afterEach(async () => server?.close());
 function setup(records: number) {
   const dir = mkdtempSync(join(tmpdir(), 'sync-test-'));
   const config = join(dir, 'config.json');
-  return { dir, config, write: (url: string, pageSize = 100) => writeFileSync(config, JSON.stringify({ api_key: 'sync-test-key', base_url: url, page_size: pageSize })), records };
+  return {
+    dir,
+    config,
+    write: (url: string, pageSize = 100) =>
+      writeFileSync(config, JSON.stringify({ api_key: 'sync-test-key', base_url: url, page_size: pageSize })),
+    records,
+  };
 }
 
-
-const sync = (args: string[], env: NodeJS.ProcessEnv = {}) => spawn(process.execPath, [cli, example, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+const sync = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawn(process.execPath, [cli, example, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
 const finish = (p: ReturnType<typeof sync>): Promise<{ code: number | null; stderr: string }> =>
   new Promise((r) => {
     let stderr = '';
@@ -38,17 +47,31 @@ describe('sync runner', () => {
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/items\s+500\s/);
     const db = join(t.dir, 'source-example.duckdb');
-    expect(await query(db, 'SELECT count(*) AS n, count(DISTINCT id) AS d FROM items')).toEqual([{ n: '500', d: '500' }]);
-    expect(JSON.parse(readFileSync(join(t.dir, 'source-example.state.json'), 'utf8'))[0].stream.stream_state.updated_at).toBe('2021-01-01T08:19:00.000Z');
+    expect(await query(db, 'SELECT count(*) AS n, count(DISTINCT id) AS d FROM items')).toEqual([
+      { n: '500', d: '500' },
+    ]);
+    expect(
+      JSON.parse(readFileSync(join(t.dir, 'source-example.state.json'), 'utf8'))[0].stream.stream_state.updated_at,
+    ).toBe('2021-01-01T08:19:00.000Z');
     server.total = 650; // 150 new records arrive
     const before = server.requests.length;
     const second = await finish(sync(['--config', t.config, '--out', t.dir]));
     expect(second.code).toBe(0);
-    expect(decodeURIComponent(server.requests.slice(before).find((r) => r.startsWith('/items'))!)).toContain('since=2021-01-01T08:19:00.000Z');
-    expect(await query(db, 'SELECT count(*) AS n, count(DISTINCT id) AS d, max(id) AS m FROM items')).toEqual([{ n: '650', d: '650', m: '649' }]);
+    expect(decodeURIComponent(server.requests.slice(before).find((r) => r.startsWith('/items'))!)).toContain(
+      'since=2021-01-01T08:19:00.000Z',
+    );
+    expect(await query(db, 'SELECT count(*) AS n, count(DISTINCT id) AS d, max(id) AS m FROM items')).toEqual([
+      { n: '650', d: '650', m: '649' },
+    ]);
     // the runner's output and everything it wrote hold no form of the API key
     const forms = ['sync-test-key', Buffer.from('sync-test-key').toString('base64')];
-    for (const out of [first.stderr, second.stderr, ...readdirSync(t.dir).filter((f) => f !== 'config.json').map((f) => readFileSync(join(t.dir, f)).toString('latin1'))]) {
+    for (const out of [
+      first.stderr,
+      second.stderr,
+      ...readdirSync(t.dir)
+        .filter((f) => f !== 'config.json')
+        .map((f) => readFileSync(join(t.dir, f)).toString('latin1')),
+    ]) {
       for (const f of forms) expect(out).not.toContain(f);
     }
   });
@@ -74,7 +97,10 @@ describe('sync runner', () => {
     // wait until a first commit is on disk, then kill the connector (the runner's child) outright
     for (let i = 0; i < 400 && !existsSync(stateFile); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(stateFile)).toBe(true);
-    const pid = execFileSync('pgrep', ['-P', String(runner.pid)]).toString().trim().split('\n')[0];
+    const pid = execFileSync('pgrep', ['-P', String(runner.pid)])
+      .toString()
+      .trim()
+      .split('\n')[0];
     process.kill(Number(pid), 'SIGKILL');
     const killed = await done;
     expect(killed.code).not.toBe(0);
@@ -83,6 +109,8 @@ describe('sync runner', () => {
     expect(partial).toBeLessThan(200_000);
     const rerun = await finish(sync(['--config', t.config, '--out', t.dir]));
     expect(rerun.code).toBe(0);
-    expect(await query(db, 'SELECT count(*) AS n, count(DISTINCT id) AS d, min(id) AS lo, max(id) AS hi FROM items')).toEqual([{ n: '200000', d: '200000', lo: '0', hi: '199999' }]);
+    expect(
+      await query(db, 'SELECT count(*) AS n, count(DISTINCT id) AS d, min(id) AS lo, max(id) AS hi FROM items'),
+    ).toEqual([{ n: '200000', d: '200000', lo: '0', hi: '199999' }]);
   }, 180_000);
 });

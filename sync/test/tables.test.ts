@@ -12,7 +12,6 @@ import { loadAcceptanceConfigs, startEnvironment } from '@conkit/acceptance-test
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-
 describe('landed tables', () => {
   it('are typed from the schema and hold NULL, not "", for empty export cells', async () => {
     const cfg = loadAcceptanceConfigs().find((c) => c.connector === 'source-ometria')!;
@@ -22,16 +21,29 @@ describe('landed tables', () => {
       const config = join(dir, 'config.json');
       writeFileSync(config, JSON.stringify(env.fill(cfg.config)));
       const code = await new Promise<number | null>((resolve) => {
-        const p = spawn(process.execPath, [cli, 'source-ometria', '--config', config, '--out', dir], { stdio: 'ignore', env: { ...process.env, CONKIT_PACING: 'off' } });
+        const p = spawn(process.execPath, [cli, 'source-ometria', '--config', config, '--out', dir], {
+          stdio: 'ignore',
+          env: { ...process.env, CONKIT_PACING: 'off' },
+        });
         p.on('close', resolve);
       });
       expect(code).toBe(0);
       const db = join(dir, 'source-ometria.duckdb');
-      const types = Object.fromEntries((await query(db, "SELECT table_name || '.' || column_name AS c, data_type AS t FROM information_schema.columns")).map((r) => [r.c, r.t]));
+      const types = Object.fromEntries(
+        (
+          await query(
+            db,
+            "SELECT table_name || '.' || column_name AS c, data_type AS t FROM information_schema.columns",
+          )
+        ).map((r) => [r.c, r.t]),
+      );
       expect(types['profiles.date_of_birth']).toBe('DATE');
       expect(types['profiles.account_created_date']).toBe('TIMESTAMP WITH TIME ZONE');
       expect(types['email_events.event_at']).toBe('TIMESTAMP WITH TIME ZONE');
-      const [counts] = await query(db, "SELECT count(*) AS n, count(*) FILTER (WHERE bounce_class = '') AS empty, count(*) FILTER (WHERE bounce_class IS NULL) AS nulls FROM email_events");
+      const [counts] = await query(
+        db,
+        "SELECT count(*) AS n, count(*) FILTER (WHERE bounce_class = '') AS empty, count(*) FILTER (WHERE bounce_class IS NULL) AS nulls FROM email_events",
+      );
       expect(Number(counts.n)).toBeGreaterThan(0);
       expect(counts.empty).toBe('0');
       expect(Number(counts.nulls)).toBeGreaterThan(0);

@@ -14,7 +14,16 @@ import type { AirbyteCatalog, AirbyteMessage, ConfiguredAirbyteCatalog } from '.
 import { checks } from '../../acceptance-tests/src/index.js';
 import { secretPaths, valuesAt } from '../../base/src/secrets.js';
 import { targets, type Fixtures } from './targets.js';
-import { applyMutation, catalogBreakages, configMutation, fieldPaths, incrementalStateCases, stateBreakages, type IncrementalStateCase, type StreamState } from './mutations.js';
+import {
+  applyMutation,
+  catalogBreakages,
+  configMutation,
+  fieldPaths,
+  incrementalStateCases,
+  stateBreakages,
+  type IncrementalStateCase,
+  type StreamState,
+} from './mutations.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
 let n = 0;
@@ -46,7 +55,9 @@ function assertProtocolOnly(r: ConnectorRun): void {
 }
 
 function errorsOf(r: ConnectorRun) {
-  return r.messages.flatMap((m) => ('type' in m && m.type === 'TRACE' && m.trace.type === 'ERROR' ? [m.trace.error!] : []));
+  return r.messages.flatMap((m) =>
+    'type' in m && m.type === 'TRACE' && m.trace.type === 'ERROR' ? [m.trace.error!] : [],
+  );
 }
 
 const messagesOf = <T extends AirbyteMessage['type']>(r: ConnectorRun, type: T) => checks.of(r, type);
@@ -58,7 +69,8 @@ const namesStreamAndField = (stream: string, fields: string[]): RegExp =>
 function catalogOf(r: ConnectorRun): AirbyteCatalog {
   return (r.messages.find((m) => 'type' in m && m.type === 'CATALOG') as { catalog: AirbyteCatalog }).catalog;
 }
-const incrementalStreams = (catalog: AirbyteCatalog): string[] => catalog.streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name);
+const incrementalStreams = (catalog: AirbyteCatalog): string[] =>
+  catalog.streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name);
 
 /**
  * A read that went normally: exit 0, the acceptance suite's sound read (valid records, statuses
@@ -71,7 +83,8 @@ function assertNormalRead(r: ConnectorRun, catalog: AirbyteCatalog, configured: 
   expect(errorsOf(r)).toEqual([]);
   checks.readIsSound(r, catalog, configured);
   const stated = new Set(messagesOf(r, 'STATE').map((m) => m.state.stream?.stream_descriptor.name));
-  for (const s of configured.streams) expect(stated.has(s.stream.name), `no STATE for stream '${s.stream.name}'`).toBe(true);
+  for (const s of configured.streams)
+    expect(stated.has(s.stream.name), `no STATE for stream '${s.stream.name}'`).toBe(true);
 }
 
 /** Neither a stack trace nor an error's internals on stdout, whatever the outcome. */
@@ -80,7 +93,10 @@ function assertNoStackTrace(r: ConnectorRun): void {
   for (const e of errorsOf(r)) expect(e.stack_trace).toBeUndefined();
 }
 
-const warningsOf = (r: ConnectorRun): string[] => messagesOf(r, 'LOG').filter((m) => m.log.level === 'WARN').map((m) => m.log.message);
+const warningsOf = (r: ConnectorRun): string[] =>
+  messagesOf(r, 'LOG')
+    .filter((m) => m.log.level === 'WARN')
+    .map((m) => m.log.message);
 
 /** One line saying what the connector did with a case: the evidence when it fails. */
 function observed(r: ConnectorRun, stream: string): string {
@@ -106,7 +122,9 @@ function assertConfigErrorOrNormal(r: ConnectorRun, normal: (r: ConnectorRun) =>
 for (const target of targets()) {
   describe(`fuzz ${target.name}`, () => {
     it('configs: wrong types, missing fields, empty, huge, bad dates, bad URLs', async () => {
-      const spec = (await run(target.main, ['spec'])).messages.find((m) => 'type' in m && m.type === 'SPEC') as { spec: { connectionSpecification: Record<string, unknown> } };
+      const spec = (await run(target.main, ['spec'])).messages.find((m) => 'type' in m && m.type === 'SPEC') as {
+        spec: { connectionSpecification: Record<string, unknown> };
+      };
       const paths = fieldPaths(spec.spec.connectionSpecification);
       secrets = secretForms(spec.spec.connectionSpecification, target.config);
       expect(secrets.length).toBeGreaterThan(0);
@@ -117,7 +135,11 @@ for (const target of targets()) {
           // the message names the field by its whole path (a nested field as 'parent.field', not a
           // namesake elsewhere), or a field inside it ('export.bucket' when 'export' is an empty object)
           const field = m.path.map(escape).join('\\.');
-          assertConfigErrorOrNormal(r, (ok) => expect(ok.messages.filter((x) => 'type' in x && x.type === 'CATALOG')).toHaveLength(1), new RegExp(`(^|[^\\w.])${field}(?!\\w)`));
+          assertConfigErrorOrNormal(
+            r,
+            (ok) => expect(ok.messages.filter((x) => 'type' in x && x.type === 'CATALOG')).toHaveLength(1),
+            new RegExp(`(^|[^\\w.])${field}(?!\\w)`),
+          );
         }),
         { numRuns: Number(process.env.FUZZ_RUNS ?? 20), seed: 20261124 },
       );
@@ -126,7 +148,11 @@ for (const target of targets()) {
     it('catalogs: unknown stream, unknown sync mode, bad JSON, wrong shape', async () => {
       const config = file(JSON.stringify(target.config));
       const discovered = await run(target.main, ['discover', '--config', config]);
-      const stream = (discovered.messages.find((m) => 'type' in m && m.type === 'CATALOG') as { catalog: { streams: { name: string }[] } }).catalog.streams[0].name;
+      const stream = (
+        discovered.messages.find((m) => 'type' in m && m.type === 'CATALOG') as {
+          catalog: { streams: { name: string }[] };
+        }
+      ).catalog.streams[0].name;
       for (const b of catalogBreakages) {
         const r = await run(target.main, ['read', '--config', config, '--catalog', file(b.text(stream))]);
         assertConfigErrorOrNormal(r, () => expect.fail(`${b.name}: exit 0`), b.expect);
@@ -140,7 +166,15 @@ for (const target of targets()) {
       expect(inc.length, 'no stream supports incremental: the states would never be read').toBeGreaterThan(0);
       const catalog = file(JSON.stringify(catalogFor(discovered, { mode: 'incremental', streams: inc })));
       for (const b of stateBreakages) {
-        const r = await run(target.main, ['read', '--config', config, '--catalog', catalog, '--state', file(b.text(inc[0]))]);
+        const r = await run(target.main, [
+          'read',
+          '--config',
+          config,
+          '--catalog',
+          catalog,
+          '--state',
+          file(b.text(inc[0])),
+        ]);
         assertConfigErrorOrNormal(r, () => expect.fail(`${b.name}: exit 0`), b.expect);
       }
     });
@@ -159,7 +193,9 @@ for (const target of targets()) {
       beforeAll(async () => {
         fx = await target.fixtures();
         config = file(JSON.stringify(fx.config));
-        const spec = (await run(target.main, ['spec'])).messages.find((m) => 'type' in m && m.type === 'SPEC') as { spec: { connectionSpecification: Record<string, unknown> } };
+        const spec = (await run(target.main, ['spec'])).messages.find((m) => 'type' in m && m.type === 'SPEC') as {
+          spec: { connectionSpecification: Record<string, unknown> };
+        };
         secrets = secretForms(spec.spec.connectionSpecification, fx.config);
         catalog = catalogOf(await run(target.main, ['discover', '--config', config]));
         configured = catalogFor(catalog, { mode: 'incremental', streams: incrementalStreams(catalog) });
@@ -167,8 +203,12 @@ for (const target of targets()) {
         const clean = await run(target.main, ['read', '--config', config, '--catalog', catalogFile]);
         expect(fx.unmatched(), 'the clean read asked for something no fixture answers').toEqual([]);
         assertNormalRead(clean, catalog, configured);
-        for (const m of messagesOf(clean, 'STATE')) finals.set(m.state.stream!.stream_descriptor.name, m.state.stream!.stream_state as StreamState);
-        cases = incrementalStateCases(finals, new Map(catalog.streams.map((s) => [s.name, s.default_cursor_field?.[0]])));
+        for (const m of messagesOf(clean, 'STATE'))
+          finals.set(m.state.stream!.stream_descriptor.name, m.state.stream!.stream_state as StreamState);
+        cases = incrementalStateCases(
+          finals,
+          new Map(catalog.streams.map((s) => [s.name, s.default_cursor_field?.[0]])),
+        );
       }, 300_000);
       afterAll(async () => {
         await fx?.close();
@@ -179,7 +219,10 @@ for (const target of targets()) {
        * the field, or exit 0 with a normal read (and what the kind asks of it). Failures are gathered so
        * one report shows what the connector did with every stream.
        */
-      const play = async (kind: IncrementalStateCase['kind'], normal: (r: ConnectorRun, c: IncrementalStateCase) => void): Promise<void> => {
+      const play = async (
+        kind: IncrementalStateCase['kind'],
+        normal: (r: ConnectorRun, c: IncrementalStateCase) => void,
+      ): Promise<void> => {
         const mine = cases.filter((c) => c.kind === kind);
         expect(mine.length, `no ${kind} case: the clean read gave no state`).toBeGreaterThan(0);
         const problems: string[] = [];
@@ -188,14 +231,24 @@ for (const target of targets()) {
           let what = `${target.name} ${c.stream}, ${c.name}`;
           try {
             // a hang ends in run()'s timeout, reported here with the other cases
-            const r = await run(target.main, ['read', '--config', config, '--catalog', catalogFile, '--state', file(JSON.stringify(c.state))]);
+            const r = await run(target.main, [
+              'read',
+              '--config',
+              config,
+              '--catalog',
+              catalogFile,
+              '--state',
+              file(JSON.stringify(c.state)),
+            ]);
             what = `${what}: ${observed(r, c.stream)}`;
             console.info(what);
             assertNoStackTrace(r);
             assertConfigErrorOrNormal(r, (ok) => normal(ok, c), namesStreamAndField(c.stream, c.fields));
           } catch (e) {
             const unmatched = fx.unmatched().slice(before);
-            problems.push(`${what}\n    -> ${(e as Error).message.split('\n')[0]}${unmatched.length ? `\n    (requests no fixture answers: ${unmatched.slice(0, 3).join(' | ')})` : ''}`);
+            problems.push(
+              `${what}\n    -> ${(e as Error).message.split('\n')[0]}${unmatched.length ? `\n    (requests no fixture answers: ${unmatched.slice(0, 3).join(' | ')})` : ''}`,
+            );
           }
         }
         expect(problems, problems.join('\n')).toEqual([]);
@@ -204,13 +257,19 @@ for (const target of targets()) {
       const warnedIfUnusable = (r: ConnectorRun, c: IncrementalStateCase): void => {
         if (!c.mustWarn) return;
         const named = warningsOf(r).filter((w) => new RegExp(`\\b${escape(c.stream)}\\b`).test(w));
-        expect(named, `exit 0 with ${c.name} for '${c.stream}' and no LOG WARN naming the stream: the state was used or dropped in silence`).not.toEqual([]);
+        expect(
+          named,
+          `exit 0 with ${c.name} for '${c.stream}' and no LOG WARN naming the stream: the state was used or dropped in silence`,
+        ).not.toEqual([]);
       };
 
       it('a cursor in the future: no records for that stream, its STATE still printed', async () => {
         await play('future', (r, c) => {
           assertNormalRead(r, catalog, configured);
-          expect(messagesOf(r, 'RECORD').filter((m) => m.record.stream === c.stream).length, `records read for '${c.stream}' from a future cursor`).toBe(0);
+          expect(
+            messagesOf(r, 'RECORD').filter((m) => m.record.stream === c.stream).length,
+            `records read for '${c.stream}' from a future cursor`,
+          ).toBe(0);
         });
       }, 600_000);
 

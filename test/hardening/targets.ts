@@ -18,7 +18,12 @@ export interface Fixtures {
   close(): Promise<void>;
 }
 
-export interface Target { name: string; main: string; config: Record<string, unknown>; fixtures: () => Promise<Fixtures> }
+export interface Target {
+  name: string;
+  main: string;
+  config: Record<string, unknown>;
+  fixtures: () => Promise<Fixtures>;
+}
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const CLOSED = 'http://127.0.0.1:9';
@@ -26,7 +31,8 @@ export const CLOSED = 'http://127.0.0.1:9';
 function substitute(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(/\{\{\s*(replay_url|s3_endpoint)\s*\}\}/g, CLOSED);
   if (Array.isArray(value)) return value.map(substitute);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
   return value;
 }
 
@@ -39,7 +45,9 @@ async function exampleApiFront(upstream: string): Promise<{ url: string; close()
   const server = http.createServer((req, res) => {
     const since = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('since');
     if (since !== null && Number.isNaN(Date.parse(since))) {
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `since: not a date: ${since}` }));
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: `since: not a date: ${since}` }));
       req.resume();
       return;
     }
@@ -53,32 +61,57 @@ async function exampleApiFront(upstream: string): Promise<{ url: string; close()
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 export function targets(): Target[] {
   const list: Target[] = [
     {
-      name: 'source-example', main: join(root, 'base/test/example/source-example.mjs'), config: { api_key: 'example-fuzz-secret-1', base_url: CLOSED },
+      name: 'source-example',
+      main: join(root, 'base/test/example/source-example.mjs'),
+      config: { api_key: 'example-fuzz-secret-1', base_url: CLOSED },
       fixtures: async () => {
         const server = await startExampleServer(250, { apiKey: 'example-fuzz-secret-1' });
         const front = await exampleApiFront(server.url);
-        return { config: { api_key: 'example-fuzz-secret-1', base_url: front.url, page_size: 50 }, unmatched: () => [], close: async () => { await front.close(); await server.close(); } };
+        return {
+          config: { api_key: 'example-fuzz-secret-1', base_url: front.url, page_size: 50 },
+          unmatched: () => [],
+          close: async () => {
+            await front.close();
+            await server.close();
+          },
+        };
       },
     },
   ];
   const dir = join(root, 'acceptance-tests');
-  for (const file of existsSync(dir) ? readdirSync(dir).filter((f) => /^source-.*\.ya?ml$/.test(f)).sort() : []) {
-    const cfg = parse(readFileSync(join(dir, file), 'utf8')) as { connector?: string; config?: Record<string, unknown> };
+  for (const file of existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^source-.*\.ya?ml$/.test(f))
+        .sort()
+    : []) {
+    const cfg = parse(readFileSync(join(dir, file), 'utf8')) as {
+      connector?: string;
+      config?: Record<string, unknown>;
+    };
     const name = cfg.connector ?? file.replace(/\.ya?ml$/, '');
     const main = join(root, 'connectors', name, 'dist', 'main.js');
     const raw = cfg.config;
     const fixtures = async (): Promise<Fixtures> => {
       const env = await startEnvironment(name);
-      return { config: env.fill(raw!), unmatched: () => env.replay.unmatched().map((u) => `${u.request}: ${u.diff.join('; ')}`), close: () => env.close() };
+      return {
+        config: env.fill(raw!),
+        unmatched: () => env.replay.unmatched().map((u) => `${u.request}: ${u.diff.join('; ')}`),
+        close: () => env.close(),
+      };
     };
-    if (raw && existsSync(main)) list.push({ name, main, config: substitute(raw) as Record<string, unknown>, fixtures });
+    if (raw && existsSync(main))
+      list.push({ name, main, config: substitute(raw) as Record<string, unknown>, fixtures });
   }
   return list;
 }

@@ -10,25 +10,38 @@ import { loadAcceptanceConfigs, startEnvironment } from '../../acceptance-tests/
 import { catalogFor, runConnector, validateMessage } from '../../base/src/testing/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const engine = ['podman', 'docker'].find((e) => spawnSync(e, ['info'], { stdio: 'ignore', timeout: 20_000 }).status === 0);
+const engine = ['podman', 'docker'].find(
+  (e) => spawnSync(e, ['info'], { stdio: 'ignore', timeout: 20_000 }).status === 0,
+);
 const configs = loadAcceptanceConfigs();
 
 if (!engine) {
-  console.warn('[images] SKIPPED: neither podman nor docker has a working engine on this machine; image tests did not run.');
+  console.warn(
+    '[images] SKIPPED: neither podman nor docker has a working engine on this machine; image tests did not run.',
+  );
   describe('images', () => it.skip('SKIPPED: no podman or docker engine on this machine', () => undefined));
 } else {
   describe.each(configs.map((c) => [c.connector, c] as const))('image %s:dev', (name, cfg) => {
     const tag = `${name}:dev`;
     it(`builds from connectors/${name}/Dockerfile and answers spec`, () => {
-      const build = spawnSync(engine, ['build', '--network', 'host', '-f', `connectors/${name}/Dockerfile`, '-t', tag, '.'], { cwd: root, encoding: 'utf8', timeout: 900_000 });
+      const build = spawnSync(
+        engine,
+        ['build', '--network', 'host', '-f', `connectors/${name}/Dockerfile`, '-t', tag, '.'],
+        { cwd: root, encoding: 'utf8', timeout: 900_000 },
+      );
       expect(build.status, build.stderr.slice(-2000)).toBe(0);
       const spec = spawnSync(engine, ['run', '--rm', tag, 'spec'], { encoding: 'utf8', timeout: 120_000 });
       expect(spec.status, spec.stderr).toBe(0);
       const msg = JSON.parse(spec.stdout.trim().split('\n')[0]);
       expect(validateMessage(msg)).toEqual([]);
       expect(msg.type).toBe('SPEC');
-      const labels = spawnSync(engine, ['image', 'inspect', tag, '--format', '{{json .Config.Labels}}'], { encoding: 'utf8' });
-      expect(JSON.parse(labels.stdout)).toMatchObject({ 'io.airbyte.name': `conkit/${name}`, 'io.airbyte.version': '0.1.0' });
+      const labels = spawnSync(engine, ['image', 'inspect', tag, '--format', '{{json .Config.Labels}}'], {
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(labels.stdout)).toMatchObject({
+        'io.airbyte.name': `conkit/${name}`,
+        'io.airbyte.version': '0.1.0',
+      });
     }, 900_000);
 
     it('reads its fixtures inside the container', async () => {
@@ -38,10 +51,25 @@ if (!engine) {
         chmodSync(dir, 0o755); // the image runs as the unprivileged node user
         writeFileSync(join(dir, 'config.json'), JSON.stringify(env.fill(cfg.config)), { mode: 0o644 });
         const command = [engine, 'run', '--rm', '--network', 'host', '-v', `${dir}:/secrets:ro`, tag];
-        const discover = await runConnector('', ['discover', '--config', '/secrets/config.json'], { command, timeoutMs: 120_000 });
-        const catalog = (discover.messages.find((m) => 'type' in m && m.type === 'CATALOG') as { catalog: Parameters<typeof catalogFor>[0] }).catalog;
-        writeFileSync(join(dir, 'catalog.json'), JSON.stringify(catalogFor(catalog, { mode: 'full_refresh', streams: [catalog.streams[0].name] })), { mode: 0o644 });
-        const read = await runConnector('', ['read', '--config', '/secrets/config.json', '--catalog', '/secrets/catalog.json'], { command, timeoutMs: 180_000 });
+        const discover = await runConnector('', ['discover', '--config', '/secrets/config.json'], {
+          command,
+          timeoutMs: 120_000,
+        });
+        const catalog = (
+          discover.messages.find((m) => 'type' in m && m.type === 'CATALOG') as {
+            catalog: Parameters<typeof catalogFor>[0];
+          }
+        ).catalog;
+        writeFileSync(
+          join(dir, 'catalog.json'),
+          JSON.stringify(catalogFor(catalog, { mode: 'full_refresh', streams: [catalog.streams[0].name] })),
+          { mode: 0o644 },
+        );
+        const read = await runConnector(
+          '',
+          ['read', '--config', '/secrets/config.json', '--catalog', '/secrets/catalog.json'],
+          { command, timeoutMs: 180_000 },
+        );
         expect(read.code, read.stderr.slice(-1000)).toBe(0);
         expect(read.messages.filter((m) => 'type' in m && m.type === 'RECORD').length).toBeGreaterThan(0);
         for (const m of read.messages) expect('unparsed' in m ? ['not JSON'] : validateMessage(m)).toEqual([]);

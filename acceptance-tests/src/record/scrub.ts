@@ -1,7 +1,8 @@
 // Scrubbing for recorded fixtures: secrets of the config and tokens the service hands out become
 // placeholders; personal data (emails, names, phones, IPs) becomes stable fake values, the same
 // real value always mapping to the same fake one so the recording stays consistent.
-const TOKEN_KEYS = /^(access_token|refresh_token|id_token|token|api_key|apikey|secret|password|client_secret|session|sessionid|auth)$/i;
+const TOKEN_KEYS =
+  /^(access_token|refresh_token|id_token|token|api_key|apikey|secret|password|client_secret|session|sessionid|auth)$/i;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
 const PHONE_KEYS = /phone|mobile|msisdn/i;
@@ -34,8 +35,12 @@ export class Scrubber {
 
   text(s: string): string {
     let out = s;
-    for (const sec of this.secrets) for (const form of [sec, encodeURIComponent(sec), Buffer.from(sec).toString('base64')]) out = out.split(form).join('****');
-    out = out.replace(EMAIL, (m) => (/@example\.(com|org|net)$/.test(m) ? m : this.fake('email', m, (n) => `person${n}@example.com`)));
+    for (const sec of this.secrets)
+      for (const form of [sec, encodeURIComponent(sec), Buffer.from(sec).toString('base64')])
+        out = out.split(form).join('****');
+    out = out.replace(EMAIL, (m) =>
+      /@example\.(com|org|net)$/.test(m) ? m : this.fake('email', m, (n) => `person${n}@example.com`),
+    );
     out = out.replace(IPV4, (m) => (m.startsWith('127.') ? m : this.fake('ip', m, (n) => `192.0.2.${n % 250}`)));
     return out;
   }

@@ -10,22 +10,50 @@ export interface DatasetSpec {
   file: string;
   /** Where the records go in the body: the bare array (default) or under this key. */
   wrap?: string;
-  filters?: { param: string; field: string; op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq'; type?: 'epoch' | 'iso' | 'string' | 'number' }[];
+  filters?: {
+    param: string;
+    field: string;
+    op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq';
+    type?: 'epoch' | 'iso' | 'string' | 'number';
+  }[];
   /**
    * The order: by `field`, or by the field a `key_param` names (Wootric's sort_key) among `keys`,
    * `field` when the request names none (the vendor's default key). Direction from `param`.
    */
   sort?: { field: string; param?: string; default?: 'asc' | 'desc'; key_param?: string; keys?: string[] };
   /** `ignore: true` plays a service that ignores its paging parameters: every page is the whole answer. */
-  paging?: { page?: string; per_page?: string; offset?: string; limit?: string; default_size?: number; max_size?: number; max_page?: number; ignore?: boolean };
+  paging?: {
+    page?: string;
+    per_page?: string;
+    offset?: string;
+    limit?: string;
+    default_size?: number;
+    max_size?: number;
+    max_page?: number;
+    ignore?: boolean;
+  };
 }
 
 export function datasetParams(spec: DatasetSpec): Set<string> {
   const p = spec.paging ?? {};
-  return new Set([...(spec.filters ?? []).map((f) => f.param), spec.sort?.param, spec.sort?.key_param, p.page, p.per_page, p.offset, p.limit].filter((x): x is string => !!x));
+  return new Set(
+    [
+      ...(spec.filters ?? []).map((f) => f.param),
+      spec.sort?.param,
+      spec.sort?.key_param,
+      p.page,
+      p.per_page,
+      p.offset,
+      p.limit,
+    ].filter((x): x is string => !!x),
+  );
 }
 
-interface Loaded { rows: Record<string, unknown>[]; keys: Map<string, (number | string)[]>; orders: Map<string, number[]> }
+interface Loaded {
+  rows: Record<string, unknown>[];
+  keys: Map<string, (number | string)[]>;
+  orders: Map<string, number[]>;
+}
 const cache = new Map<string, Loaded>();
 
 function value(v: unknown, type: string | undefined): number | string {
@@ -35,23 +63,37 @@ function value(v: unknown, type: string | undefined): number | string {
 }
 
 /** Parsed values of one field, computed once per file: large generated datasets are asked thousands of times. */
-const at = (r: Record<string, unknown>, path: string): unknown => path.split('.').reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], r);
+const at = (r: Record<string, unknown>, path: string): unknown =>
+  path.split('.').reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], r);
 
 function keysOf(d: Loaded, field: string, type: string | undefined): (number | string)[] {
   const id = `${field}:${type ?? ''}`;
-  if (!d.keys.has(id)) d.keys.set(id, d.rows.map((r) => value(at(r, field), type)));
+  if (!d.keys.has(id))
+    d.keys.set(
+      id,
+      d.rows.map((r) => value(at(r, field), type)),
+    );
   return d.keys.get(id)!;
 }
 
 function load(file: string): Loaded {
-  if (!cache.has(file)) cache.set(file, { rows: JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[], keys: new Map(), orders: new Map() });
+  if (!cache.has(file))
+    cache.set(file, {
+      rows: JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[],
+      keys: new Map(),
+      orders: new Map(),
+    });
   return cache.get(file)!;
 }
 
 function orderOf(d: Loaded, sort: NonNullable<DatasetSpec['sort']>, direction: string): number[] {
   const id = `${sort.field}:${direction}`;
   if (!d.orders.has(id)) {
-    const raw = d.rows.map((r) => { const v = at(r, sort.field); const t = parseTimestamp(v); return t ? t.getTime() : String(v); });
+    const raw = d.rows.map((r) => {
+      const v = at(r, sort.field);
+      const t = parseTimestamp(v);
+      return t ? t.getTime() : String(v);
+    });
     const idx = raw.map((_, i) => i);
     idx.sort((a, b) => (raw[a] < raw[b] ? -1 : raw[a] > raw[b] ? 1 : a - b) * (direction === 'desc' ? -1 : 1));
     d.orders.set(id, idx);
@@ -70,12 +112,16 @@ export function prepareDataset(spec: DatasetSpec, dir: string): void {
 }
 
 /** The sort a request asks for: the key it names (when the dataset lets it name one), else the default. */
-function sortFor(spec: DatasetSpec, req: LiveRequest): NonNullable<DatasetSpec['sort']> | { error: string } | undefined {
+function sortFor(
+  spec: DatasetSpec,
+  req: LiveRequest,
+): NonNullable<DatasetSpec['sort']> | { error: string } | undefined {
   const sort = spec.sort;
   if (!sort?.key_param) return sort;
   const key = req.query[sort.key_param];
   if (key === undefined) return sort;
-  if (!(sort.keys ?? []).includes(key)) return { error: `${sort.key_param} must be one of ${(sort.keys ?? []).join(', ')}` };
+  if (!(sort.keys ?? []).includes(key))
+    return { error: `${sort.key_param} must be one of ${(sort.keys ?? []).join(', ')}` };
   return { ...sort, field: key };
 }
 
@@ -100,7 +146,10 @@ export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest):
       rest.push(f);
       continue;
     }
-    const below = (i: number): boolean => { const v = keys[order[i]]; return f.op === 'gt' || f.op === 'lte' ? v <= bound : v < bound; };
+    const below = (i: number): boolean => {
+      const v = keys[order[i]];
+      return f.op === 'gt' || f.op === 'lte' ? v <= bound : v < bound;
+    };
     let x = lo;
     let y = hi;
     while (x < y) {
@@ -119,7 +168,15 @@ export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest):
     const keys = keysOf(d, f.field, f.type);
     view = view.filter((i) => {
       const v = keys[i];
-      return f.op === 'gt' ? v > bound : f.op === 'gte' ? v >= bound : f.op === 'lt' ? v < bound : f.op === 'lte' ? v <= bound : v === bound;
+      return f.op === 'gt'
+        ? v > bound
+        : f.op === 'gte'
+          ? v >= bound
+          : f.op === 'lt'
+            ? v < bound
+            : f.op === 'lte'
+              ? v <= bound
+              : v === bound;
     });
     hi = view.length;
   }
@@ -130,11 +187,13 @@ export function answerDataset(spec: DatasetSpec, dir: string, req: LiveRequest):
     return { status: 200, body: JSON.stringify(spec.wrap ? { [spec.wrap]: all } : all) };
   }
   const size = Number((p.per_page && req.query[p.per_page]) ?? (p.limit && req.query[p.limit]) ?? p.default_size ?? 50);
-  if (p.max_size && size > p.max_size) return { status: 400, body: JSON.stringify({ error: `${p.per_page ?? p.limit} must be at most ${p.max_size}` }) };
+  if (p.max_size && size > p.max_size)
+    return { status: 400, body: JSON.stringify({ error: `${p.per_page ?? p.limit} must be at most ${p.max_size}` }) };
   let start = 0;
   if (p.page) {
     const page = Number(req.query[p.page] ?? 1);
-    if (p.max_page && page > p.max_page) return { status: 400, body: JSON.stringify({ error: `page must be at most ${p.max_page}` }) };
+    if (p.max_page && page > p.max_page)
+      return { status: 400, body: JSON.stringify({ error: `page must be at most ${p.max_page}` }) };
     start = (page - 1) * size;
   } else if (p.offset) start = Number(req.query[p.offset] ?? 0);
   const slice = order.slice(lo + start, Math.min(hi, lo + start + size)).map((i) => d.rows[i]);

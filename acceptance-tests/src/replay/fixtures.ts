@@ -79,7 +79,8 @@ export function loadExchanges(dirOrFile: string): Exchange[] {
     if (!Array.isArray(list)) throw new Error(`${f}: a fixture file must be a YAML list of exchanges`);
     for (const ex of list) {
       if (ex && ex.dataset && !ex.response) ex.response = {};
-      if (!ex?.name || !ex.request?.path) throw new Error(`${f}: every exchange needs name and request.path (${JSON.stringify(ex).slice(0, 120)})`);
+      if (!ex?.name || !ex.request?.path)
+        throw new Error(`${f}: every exchange needs name and request.path (${JSON.stringify(ex).slice(0, 120)})`);
       all.push({ ...ex, dir: dirname(f) });
     }
   }

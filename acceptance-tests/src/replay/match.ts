@@ -14,7 +14,10 @@ export interface LiveRequest {
 
 const xml = new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: true });
 
-export interface SoapCall { action: string; params: Record<string, string> }
+export interface SoapCall {
+  action: string;
+  params: Record<string, string>;
+}
 
 /** Reads the operation (first element of Body) and its leaf parameters from a SOAP envelope. */
 export function soapCall(req: LiveRequest): SoapCall | undefined {
@@ -52,7 +55,8 @@ import { createHash } from 'node:crypto';
 // key from another without holding either.
 const matches = (want: string, got: string | undefined): boolean => {
   if (want === '*') return got !== undefined;
-  if (want.startsWith('sha256:')) return got !== undefined && createHash('sha256').update(got).digest('hex') === want.slice(7);
+  if (want.startsWith('sha256:'))
+    return got !== undefined && createHash('sha256').update(got).digest('hex') === want.slice(7);
   return want === got;
 };
 
@@ -60,25 +64,35 @@ function subset(want: unknown, got: unknown): boolean {
   if (want === '*') return got !== undefined;
   if (want === null || typeof want !== 'object') return want === got;
   if (!got || typeof got !== 'object') return false;
-  if (Array.isArray(want)) return Array.isArray(got) && want.length === got.length && want.every((w, i) => subset(w, (got as unknown[])[i]));
-  return Object.entries(want as Record<string, unknown>).every(([k, v]) => subset(v, (got as Record<string, unknown>)[k]));
+  if (Array.isArray(want))
+    return Array.isArray(got) && want.length === got.length && want.every((w, i) => subset(w, (got as unknown[])[i]));
+  return Object.entries(want as Record<string, unknown>).every(([k, v]) =>
+    subset(v, (got as Record<string, unknown>)[k]),
+  );
 }
 
 /** Differences between an exchange and a request; empty when it matches. */
 export function differences(ex: Exchange, req: LiveRequest): string[] {
   const w = ex.request;
   const out: string[] = [];
-  if ((w.method ?? 'GET').toUpperCase() !== req.method) out.push(`method: recorded ${w.method ?? 'GET'}, got ${req.method}`);
+  if ((w.method ?? 'GET').toUpperCase() !== req.method)
+    out.push(`method: recorded ${w.method ?? 'GET'}, got ${req.method}`);
   if (w.path !== req.path) out.push(`path: recorded ${w.path}, got ${req.path}`);
   if (w.query || Object.keys(req.query).length) {
     const want = w.query ?? {};
     const computed = ex.dataset ? datasetParams(ex.dataset) : new Set<string>();
-    for (const [k, v] of Object.entries(want)) if (!matches(String(v), req.query[k])) out.push(`query ${k}: recorded ${v}, got ${req.query[k] ?? '(absent)'}`);
-    for (const k of Object.keys(req.query)) if (!(k in want) && !computed.has(k)) out.push(`query ${k}: not recorded, got ${req.query[k]}`);
+    for (const [k, v] of Object.entries(want))
+      if (!matches(String(v), req.query[k])) out.push(`query ${k}: recorded ${v}, got ${req.query[k] ?? '(absent)'}`);
+    for (const k of Object.keys(req.query))
+      if (!(k in want) && !computed.has(k)) out.push(`query ${k}: not recorded, got ${req.query[k]}`);
   }
   if (w.form) {
     const got = Object.fromEntries(new URLSearchParams(req.body));
-    for (const [k, v] of Object.entries(w.form)) if (!matches(String(v), got[k])) out.push(`form ${k}: recorded ${v === '*' ? '(any)' : v}, got ${got[k] === undefined ? '(absent)' : k.includes('secret') || k.includes('password') ? '(a value)' : got[k]}`);
+    for (const [k, v] of Object.entries(w.form))
+      if (!matches(String(v), got[k]))
+        out.push(
+          `form ${k}: recorded ${v === '*' ? '(any)' : v}, got ${got[k] === undefined ? '(absent)' : k.includes('secret') || k.includes('password') ? '(a value)' : got[k]}`,
+        );
   }
   if (w.json !== undefined) {
     let got: unknown;
@@ -94,9 +108,15 @@ export function differences(ex: Exchange, req: LiveRequest): string[] {
     if (!call) out.push(`soap: recorded ${w.soap.action}, got no SOAP envelope`);
     else {
       if (call.action !== w.soap.action) out.push(`soap action: recorded ${w.soap.action}, got ${call.action}`);
-      for (const [k, v] of Object.entries(w.soap.params ?? {})) if (!matches(String(v), call.params[k])) out.push(`soap param ${k}: recorded ${v}, got ${call.params[k] ?? '(absent)'}`);
+      for (const [k, v] of Object.entries(w.soap.params ?? {}))
+        if (!matches(String(v), call.params[k]))
+          out.push(`soap param ${k}: recorded ${v}, got ${call.params[k] ?? '(absent)'}`);
     }
   }
-  for (const [k, v] of Object.entries(w.headers ?? {})) if (!matches(String(v), req.headers[k.toLowerCase()])) out.push(`header ${k}: recorded ${v === '*' ? '(present)' : v}, got ${req.headers[k.toLowerCase()] === undefined ? '(absent)' : '(other value)'}`);
+  for (const [k, v] of Object.entries(w.headers ?? {}))
+    if (!matches(String(v), req.headers[k.toLowerCase()]))
+      out.push(
+        `header ${k}: recorded ${v === '*' ? '(present)' : v}, got ${req.headers[k.toLowerCase()] === undefined ? '(absent)' : '(other value)'}`,
+      );
   return out;
 }

@@ -7,7 +7,9 @@ import { differences, type LiveRequest } from './match.js';
 import { loadExchanges, responseBody, type Exchange, type FaultSpec } from './fixtures.js';
 import { answerDataset, prepareDataset } from './dataset.js';
 
-export type Handler = (req: LiveRequest) => { status?: number; headers?: Record<string, string>; body: string } | undefined;
+export type Handler = (
+  req: LiveRequest,
+) => { status?: number; headers?: Record<string, string>; body: string } | undefined;
 
 export interface ReplayServer {
   url: string;
@@ -44,7 +46,12 @@ export interface ReplayOptions {
   rateLimit?: { count: number; windowMs: number };
 }
 
-interface ActiveFault { spec: FaultSpec; left: number; skip: number; seen: number }
+interface ActiveFault {
+  spec: FaultSpec;
+  left: number;
+  skip: number;
+  seen: number;
+}
 
 export async function startReplayServer(opts: ReplayOptions = {}): Promise<ReplayServer> {
   const dirs = opts.fixtures === undefined ? [] : Array.isArray(opts.fixtures) ? opts.fixtures : [opts.fixtures];
@@ -91,7 +98,9 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
         method: (req.method ?? 'GET').toUpperCase(),
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
-        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v ?? '')])),
+        headers: Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v ?? '')]),
+        ),
         body: Buffer.concat(chunks).toString('utf8'),
       };
       seen.push(live);
@@ -109,7 +118,7 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
       ({ status = 200, headers = {}, body: text } = generated);
       headers['content-type'] ??= 'application/json';
     } else {
-      const candidates = exchanges.filter((ex) => (ex.times === undefined || (hits.get(ex.name) ?? 0) < ex.times));
+      const candidates = exchanges.filter((ex) => ex.times === undefined || (hits.get(ex.name) ?? 0) < ex.times);
       const match = candidates.find((ex) => differences(ex, live).length === 0);
       if (!match) return miss(live, res);
       name = match.name;
@@ -151,7 +160,10 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
   }
 
   function pickFault(name: string): FaultSpec | undefined {
-    const candidates = [exchangeFaults.get(name), ...faults.filter((f) => !f.spec.match || new RegExp(f.spec.match).test(name))];
+    const candidates = [
+      exchangeFaults.get(name),
+      ...faults.filter((f) => !f.spec.match || new RegExp(f.spec.match).test(name)),
+    ];
     // faults that fire on every Nth request count every matching request, whichever fault fires
     const due = new Set<ActiveFault>();
     for (const f of candidates) {
@@ -181,9 +193,15 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
       if (!best || diff.length < best.diff.length) best = { ex, diff };
     }
     const q = new URLSearchParams(live.query).toString();
-    const entry = { request: `${live.method} ${live.path}${q ? `?${q}` : ''}`, closest: best?.ex.name, diff: best?.diff ?? ['no exchanges recorded'] };
+    const entry = {
+      request: `${live.method} ${live.path}${q ? `?${q}` : ''}`,
+      closest: best?.ex.name,
+      diff: best?.diff ?? ['no exchanges recorded'],
+    };
     misses.push(entry);
-    res.writeHead(599, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'no recorded exchange matches this request', ...entry }, null, 2));
+    res
+      .writeHead(599, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: 'no recorded exchange matches this request', ...entry }, null, 2));
   }
 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -191,7 +209,11 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
     unused: () => exchanges.filter((ex) => !ex.optional && !hits.get(ex.name)).map((ex) => ex.name),
     unmatched: () => misses,
     requests: () => seen,

@@ -4,7 +4,13 @@
 import S3rver from 's3rver';
 
 const [directory, port] = process.argv.slice(2);
-const server = new S3rver({ address: '127.0.0.1', port: Number(port), directory, silent: true, allowMismatchedSignatures: true } as never);
+const server = new S3rver({
+  address: '127.0.0.1',
+  port: Number(port),
+  directory,
+  silent: true,
+  allowMismatchedSignatures: true,
+} as never);
 const { port: bound } = (await server.run()) as unknown as { port: number };
 process.stdout.write(`ready ${bound}\n`);
 process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));

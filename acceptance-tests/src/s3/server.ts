@@ -41,11 +41,16 @@ export interface S3Server {
 // the compiled child, whether this module runs from dist/ or (under vitest) from src/
 const child = fileURLToPath(new URL('../../dist/s3/s3rver-child.js', import.meta.url));
 
-export const DEFAULT_S3_CREDENTIALS: Credentials = { accessKeyId: 'AKIACONKITTEST', secretAccessKey: 'cOnKiT/s3+TeSt/SeCrEt+9d2fQx7Lm4Np2Rs8Vw' };
+export const DEFAULT_S3_CREDENTIALS: Credentials = {
+  accessKeyId: 'AKIACONKITTEST',
+  secretAccessKey: 'cOnKiT/s3+TeSt/SeCrEt+9d2fQx7Lm4Np2Rs8Vw',
+};
 
 function startChild(directory: string): Promise<{ proc: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--openssl-legacy-provider', child, directory, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, ['--openssl-legacy-provider', child, directory, '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     proc.once('error', reject);
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
       const m = /ready (\d+)/.exec(d);
@@ -58,7 +63,9 @@ function startChild(directory: string): Promise<{ proc: ChildProcess; port: numb
 const errorXml = (code: string, message: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>conkit-local</RequestId></Error>`;
 
-export async function startS3Server(opts: { credentials?: Credentials; region?: string; fixtures?: string } = {}): Promise<S3Server> {
+export async function startS3Server(
+  opts: { credentials?: Credentials; region?: string; fixtures?: string } = {},
+): Promise<S3Server> {
   const creds = opts.credentials ?? DEFAULT_S3_CREDENTIALS;
   const region = opts.region ?? 'us-east-1';
   const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
@@ -69,16 +76,29 @@ export async function startS3Server(opts: { credentials?: Credentials; region?: 
 
   const proxy = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v ?? '')]));
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v ?? '')]),
+    );
     requests.push({ method: req.method ?? 'GET', path: url.pathname });
     void (async () => {
-      const verdict = await verifySigV4({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers }, creds);
+      const verdict = await verifySigV4(
+        { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers },
+        creds,
+      );
       if (!verdict.ok) {
-        res.writeHead(verdict.code === 'AccessDenied' ? 403 : 403, { 'content-type': 'application/xml' }).end(errorXml(verdict.code, verdict.message));
+        res
+          .writeHead(verdict.code === 'AccessDenied' ? 403 : 403, { 'content-type': 'application/xml' })
+          .end(errorXml(verdict.code, verdict.message));
         req.resume();
         return;
       }
-      const candidate = faults.find((f) => f.left > 0 && (!f.match || new RegExp(f.match).test(url.pathname)) && (!f.method || f.method === req.method) && (f.kind !== 'drop' || req.method === 'GET'));
+      const candidate = faults.find(
+        (f) =>
+          f.left > 0 &&
+          (!f.match || new RegExp(f.match).test(url.pathname)) &&
+          (!f.method || f.method === req.method) &&
+          (f.kind !== 'drop' || req.method === 'GET'),
+      );
       let fault: typeof candidate;
       if (candidate && candidate.skip > 0) candidate.skip--;
       else if (candidate) {
@@ -87,38 +107,51 @@ export async function startS3Server(opts: { credentials?: Credentials; region?: 
         fired++;
         if (fault.kind !== 'drop') {
           const status = fault.kind === 'SlowDown' ? 503 : 500;
-          res.writeHead(status, { 'content-type': 'application/xml' }).end(errorXml(fault.kind, fault.kind === 'SlowDown' ? 'Please reduce your request rate.' : 'We encountered an internal error. Please try again.'));
+          res
+            .writeHead(status, { 'content-type': 'application/xml' })
+            .end(
+              errorXml(
+                fault.kind,
+                fault.kind === 'SlowDown'
+                  ? 'Please reduce your request rate.'
+                  : 'We encountered an internal error. Please try again.',
+              ),
+            );
           req.resume();
           return;
         }
       }
       // s3rver knows only its own account: present the verified request under its key id
       headers.authorization = headers.authorization.replace(/Credential=[^/]+\//, 'Credential=S3RVER/');
-      const upstream = http.request({ host: '127.0.0.1', port: backend, method: req.method, path: req.url, headers }, (up) => {
-        res.writeHead(up.statusCode ?? 500, up.headers);
-        if (fault?.kind === 'drop') {
-          let sent = 0;
-          const limit = Math.max(1, Math.floor(Number(up.headers['content-length'] ?? 2) / 2));
-          up.on('data', (c: Buffer) => {
-            if (sent >= limit) return;
-            res.write(c.subarray(0, limit - sent));
-            sent += c.length;
-            if (sent >= limit) {
-              up.destroy();
-              setTimeout(() => res.socket?.destroy(), 10);
-            }
-          });
-          return;
-        }
-        up.pipe(res);
-      });
+      const upstream = http.request(
+        { host: '127.0.0.1', port: backend, method: req.method, path: req.url, headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 500, up.headers);
+          if (fault?.kind === 'drop') {
+            let sent = 0;
+            const limit = Math.max(1, Math.floor(Number(up.headers['content-length'] ?? 2) / 2));
+            up.on('data', (c: Buffer) => {
+              if (sent >= limit) return;
+              res.write(c.subarray(0, limit - sent));
+              sent += c.length;
+              if (sent >= limit) {
+                up.destroy();
+                setTimeout(() => res.socket?.destroy(), 10);
+              }
+            });
+            return;
+          }
+          up.pipe(res);
+        },
+      );
       upstream.on('error', () => res.destroy());
       req.pipe(upstream);
     })();
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  const client = (): S3Client => new S3Client({ region, endpoint, forcePathStyle: true, credentials: creds, maxAttempts: 1 });
+  const client = (): S3Client =>
+    new S3Client({ region, endpoint, forcePathStyle: true, credentials: creds, maxAttempts: 1 });
   const sdk = client();
   const buckets = new Set<string>();
 
@@ -159,7 +192,10 @@ export async function startS3Server(opts: { credentials?: Credentials; region?: 
     },
     close: async () => {
       sdk.destroy();
-      await new Promise<void>((r) => { proxy.closeAllConnections(); proxy.close(() => r()); });
+      await new Promise<void>((r) => {
+        proxy.closeAllConnections();
+        proxy.close(() => r());
+      });
       proc.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 50));
       if (proc.exitCode === null) proc.kill('SIGKILL');

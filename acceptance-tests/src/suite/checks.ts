@@ -26,7 +26,10 @@ export function protocolOnly(run: ConnectorRun): void {
 export function noSecrets(runs: ConnectorRun[], secrets: string[]): void {
   for (const [i, r] of runs.entries()) {
     const out = findSecret(r.stdout, secrets);
-    if (out) fail(`${out} appears on stdout of run ${i + 1}, line ${r.stdout.split('\n').findIndex((l) => findSecret(l, secrets)) + 1}`);
+    if (out)
+      fail(
+        `${out} appears on stdout of run ${i + 1}, line ${r.stdout.split('\n').findIndex((l) => findSecret(l, secrets)) + 1}`,
+      );
     const err = findSecret(r.stderr, secrets);
     if (err) fail(`${err} appears on stderr of run ${i + 1}`);
   }
@@ -42,17 +45,21 @@ export function specIsSound(run: ConnectorRun): void {
     fail(`connectionSpecification does not compile: ${(e as Error).message}`);
   }
   const visit = (node: Record<string, unknown>, path: string): void => {
-    if (node.additionalProperties === false) fail(`${path || '(root)'} has additionalProperties: false (configs must stay forward compatible)`);
+    if (node.additionalProperties === false)
+      fail(`${path || '(root)'} has additionalProperties: false (configs must stay forward compatible)`);
     const props = (node.properties ?? {}) as Record<string, Record<string, unknown>>;
     for (const [k, p] of Object.entries(props)) {
       const at = path ? `${path}.${k}` : k;
       if (!p.title) fail(`spec property '${at}' has no title`);
       if (!p.description) fail(`spec property '${at}' has no description`);
-      if (/secret|password|api_key|token/i.test(k) && p.airbyte_secret !== true) fail(`spec property '${at}' looks secret but is not marked airbyte_secret`);
+      if (/secret|password|api_key|token/i.test(k) && p.airbyte_secret !== true)
+        fail(`spec property '${at}' looks secret but is not marked airbyte_secret`);
       visit(p, at);
     }
     for (const alt of (node.oneOf ?? []) as Record<string, unknown>[]) {
-      const consts = Object.values((alt.properties ?? {}) as Record<string, Record<string, unknown>>).filter((p) => 'const' in p);
+      const consts = Object.values((alt.properties ?? {}) as Record<string, Record<string, unknown>>).filter(
+        (p) => 'const' in p,
+      );
       if (!consts.length) fail(`a oneOf branch under '${path}' has no const discriminator`);
       visit(alt, path);
     }
@@ -66,7 +73,8 @@ export function connectionStatus(run: ConnectorRun, expected: 'SUCCEEDED' | 'FAI
   if (statuses.length !== 1) fail(`check printed ${statuses.length} CONNECTION_STATUS messages, expected exactly 1`);
   const s = statuses[0].connectionStatus;
   if (s.status !== expected) fail(`check said ${s.status} (${s.message ?? ''}), expected ${expected}`);
-  if (expected === 'FAILED' && (!s.message || s.message.length < 15)) fail(`check FAILED without a message a person can act on: '${s.message ?? ''}'`);
+  if (expected === 'FAILED' && (!s.message || s.message.length < 15))
+    fail(`check FAILED without a message a person can act on: '${s.message ?? ''}'`);
   return s.message;
 }
 
@@ -84,8 +92,10 @@ export function catalogIsSound(run: ConnectorRun): AirbyteCatalog {
       fail(`schema of '${s.name}' does not compile: ${(e as Error).message}`);
     }
     const props = (s.json_schema.properties ?? {}) as Record<string, unknown>;
-    for (const key of s.source_defined_primary_key ?? []) if (!(key[0] in props)) fail(`primary key '${key.join('.')}' of '${s.name}' is not in its schema`);
-    for (const c of s.default_cursor_field ?? []) if (!(c in props)) fail(`cursor '${c}' of '${s.name}' is not in its schema`);
+    for (const key of s.source_defined_primary_key ?? [])
+      if (!(key[0] in props)) fail(`primary key '${key.join('.')}' of '${s.name}' is not in its schema`);
+    for (const c of s.default_cursor_field ?? [])
+      if (!(c in props)) fail(`cursor '${c}' of '${s.name}' is not in its schema`);
   }
   return catalog;
 }
@@ -112,13 +122,20 @@ export function readIsSound(run: ConnectorRun, catalog: AirbyteCatalog, configur
       const { stream, data } = m.record;
       if (!selected.has(stream)) fail(`a record for stream '${stream}', which is not selected`);
       const v = validators.get(stream)!;
-      if (!v(data)) fail(`a '${stream}' record breaks its schema: ${v.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ')} in ${JSON.stringify(data).slice(0, 200)}`);
+      if (!v(data))
+        fail(
+          `a '${stream}' record breaks its schema: ${v.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ')} in ${JSON.stringify(data).slice(0, 200)}`,
+        );
       sinceState.set(stream, (sinceState.get(stream) ?? 0) + 1);
     } else if (m.type === 'STATE') {
       const name = m.state.stream?.stream_descriptor.name;
-      if (m.state.type !== 'STREAM' || !name) fail(`a STATE that is not per-stream: ${JSON.stringify(m.state).slice(0, 200)}`);
+      if (m.state.type !== 'STREAM' || !name)
+        fail(`a STATE that is not per-stream: ${JSON.stringify(m.state).slice(0, 200)}`);
       const count = m.state.sourceStats?.recordCount;
-      if (count !== (sinceState.get(name!) ?? 0)) fail(`STATE of '${name}' says recordCount ${count} but ${sinceState.get(name!) ?? 0} records were printed since its previous STATE`);
+      if (count !== (sinceState.get(name!) ?? 0))
+        fail(
+          `STATE of '${name}' says recordCount ${count} but ${sinceState.get(name!) ?? 0} records were printed since its previous STATE`,
+        );
       sinceState.set(name!, 0);
     } else if (m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS') {
       const name = m.trace.stream_status!.stream_descriptor.name;
@@ -127,28 +144,33 @@ export function readIsSound(run: ConnectorRun, catalog: AirbyteCatalog, configur
   }
   for (const name of selected) {
     const seq = (statuses.get(name) ?? []).join(' -> ');
-    if (seq !== 'STARTED -> RUNNING -> COMPLETE') fail(`stream '${name}' statuses were '${seq || 'none'}', expected STARTED -> RUNNING -> COMPLETE`);
+    if (seq !== 'STARTED -> RUNNING -> COMPLETE')
+      fail(`stream '${name}' statuses were '${seq || 'none'}', expected STARTED -> RUNNING -> COMPLETE`);
   }
 }
 
 export function recordsByKey(run: ConnectorRun, catalog: AirbyteCatalog, drop: string[] = []): Map<string, JsonObject> {
   const out = new Map<string, JsonObject>();
   for (const m of of(run, 'RECORD')) {
-    const data = { ...m.record.data };
-    for (const f of drop) delete data[f];
+    const data = Object.fromEntries(Object.entries(m.record.data).filter(([k]) => !drop.includes(k)));
     out.set(`${m.record.stream} ${pkOf(catalog, m.record.stream, m.record.data)}`, data);
   }
   return out;
 }
 
-export function containsExpected(run: ConnectorRun, catalog: AirbyteCatalog, expected: { stream: string; data: JsonObject }[]): void {
+export function containsExpected(
+  run: ConnectorRun,
+  catalog: AirbyteCatalog,
+  expected: { stream: string; data: JsonObject }[],
+): void {
   const got = recordsByKey(run, catalog);
   for (const e of expected) {
     const key = `${e.stream} ${pkOf(catalog, e.stream, e.data)}`;
     const rec = got.get(key);
     if (!rec) fail(`expected record ${key} is missing`);
     for (const [k, v] of Object.entries(e.data)) {
-      if (JSON.stringify(rec![k]) !== JSON.stringify(v)) fail(`record ${key}: field '${k}' is ${JSON.stringify(rec![k])}, expected ${JSON.stringify(v)}`);
+      if (JSON.stringify(rec![k]) !== JSON.stringify(v))
+        fail(`record ${key}: field '${k}' is ${JSON.stringify(rec![k])}, expected ${JSON.stringify(v)}`);
     }
   }
 }
@@ -179,7 +201,8 @@ export function statesNeverGoBack(run: ConnectorRun, cursorOf: (stream: string) 
 export function unknownStreamIsConfigError(run: ConnectorRun): void {
   if (run.code === 0) fail('a catalog naming an unknown stream was accepted');
   const err = of(run, 'TRACE').find((m) => m.trace.type === 'ERROR')?.trace.error;
-  if (err?.failure_type !== 'config_error') fail(`an unknown stream gave ${err?.failure_type ?? 'no TRACE ERROR'}, expected config_error`);
+  if (err?.failure_type !== 'config_error')
+    fail(`an unknown stream gave ${err?.failure_type ?? 'no TRACE ERROR'}, expected config_error`);
 }
 
 export function compareCursorSafe(a: string | number, b: string | number): number {

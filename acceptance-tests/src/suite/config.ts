@@ -15,7 +15,20 @@ export interface AcceptanceConfig {
   bad_credentials?: Record<string, unknown>;
   expected_records?: string;
   incremental?: { streams: string[]; future_state?: Record<string, Record<string, unknown>> };
-  faults?: ('429' | '429bare' | '500' | '502' | '503' | 'drop' | 'truncate' | 'slow' | 'SlowDown' | 'InternalError' | 's3drop' | number)[];
+  faults?: (
+    | '429'
+    | '429bare'
+    | '500'
+    | '502'
+    | '503'
+    | 'drop'
+    | 'truncate'
+    | 'slow'
+    | 'SlowDown'
+    | 'InternalError'
+    | 's3drop'
+    | number
+  )[];
   /** Fields that legitimately differ between two reads (e.g. __synced_at). */
   volatile_fields?: string[];
   env?: Record<string, string>;
@@ -28,7 +41,10 @@ export function loadAcceptanceConfigs(dir = join(repoRoot, 'acceptance-tests')):
   return readdirSync(dir)
     .filter((f) => /^source-.*\.ya?ml$/.test(f))
     .sort()
-    .map((f) => ({ ...(parse(readFileSync(join(dir, f), 'utf8')) as Omit<AcceptanceConfig, 'file'>), file: join(dir, f) }));
+    .map((f) => ({
+      ...(parse(readFileSync(join(dir, f), 'utf8')) as Omit<AcceptanceConfig, 'file'>),
+      file: join(dir, f),
+    }));
 }
 
 export interface Environment {
@@ -59,8 +75,17 @@ export async function startEnvironment(name: string, opts: { strict?: boolean } 
   const fill = <T>(value: T): T => {
     if (typeof value === 'string') return value.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => vars[k] ?? m) as T;
     if (Array.isArray(value)) return value.map(fill) as T;
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)])) as T;
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)])) as T;
     return value;
   };
-  return { replay, s3, fill, close: async () => { await replay.close(); await s3?.close(); } };
+  return {
+    replay,
+    s3,
+    fill,
+    close: async () => {
+      await replay.close();
+      await s3?.close();
+    },
+  };
 }

@@ -27,13 +27,28 @@ export function runMode(): 'node' | 'image' {
   return process.env.ACCEPTANCE_IMAGE === '1' ? 'image' : 'node';
 }
 
-export function run(connector: string, args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<ConnectorRun> {
+export function run(
+  connector: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+): Promise<ConnectorRun> {
   const fullEnv = { CONKIT_RETRY_BASE_MS: '20', ...env };
   if (runMode() === 'image') {
     const engine = containerEngine();
     if (!engine) throw new Error('ACCEPTANCE_IMAGE=1 but neither podman nor docker is available');
     const envArgs = Object.entries(fullEnv).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    const command = [engine, 'run', '--rm', '--network', 'host', '-v', `${work}:${work}:ro`, ...envArgs, `${connector}:dev`];
+    const command = [
+      engine,
+      'run',
+      '--rm',
+      '--network',
+      'host',
+      '-v',
+      `${work}:${work}:ro`,
+      ...envArgs,
+      `${connector}:dev`,
+    ];
     return runConnector('', args, { command, timeoutMs });
   }
   return runConnector(join(connectorDir(connector), 'dist', 'main.js'), args, { env: fullEnv, timeoutMs });

@@ -3,7 +3,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Fault { status?: number; retryAfter?: string; drop?: boolean; body?: string }
+export interface Fault {
+  status?: number;
+  retryAfter?: string;
+  drop?: boolean;
+  body?: string;
+}
 
 export interface ExampleServer {
   url: string;
@@ -26,7 +31,9 @@ export async function startExampleServer(total: number, opts: { apiKey?: string 
     }
     const fault = u.pathname === '/items' ? state.faults.shift() : undefined;
     if (fault?.status) {
-      res.writeHead(fault.status, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}).end(fault.body ?? 'fault');
+      res
+        .writeHead(fault.status, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {})
+        .end(fault.body ?? 'fault');
       return;
     }
     if (u.pathname === '/items') {
@@ -59,6 +66,10 @@ export async function startExampleServer(total: number, opts: { apiKey?: string 
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+  state.close = () =>
+    new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   return state;
 }

@@ -5,7 +5,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AirbyteConnectionStatus, AirbyteStateMessage, AirbyteTraceMessage, JsonObject, SyncMode } from '../protocol.js';
+import type {
+  AirbyteConnectionStatus,
+  AirbyteStateMessage,
+  AirbyteTraceMessage,
+  JsonObject,
+  SyncMode,
+} from '../protocol.js';
 import { ofType, runConnector, type ConnectorRun } from './run-connector.js';
 
 type Config = Record<string, unknown>;
@@ -100,10 +106,22 @@ export function harness(opts: HarnessOptions): Harness {
       return { ...r, status: ofType(r, 'CONNECTION_STATUS')[0]?.connectionStatus as AirbyteConnectionStatus };
     },
     discover: (o = {}) => run(['discover'], o),
-    records: (r, stream) => ofType(r, 'RECORD').filter((m) => stream === undefined || m.record.stream === stream).map((m) => m.record.data),
-    errors: (r) => ofType(r, 'TRACE').filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error!),
-    warnings: (r) => ofType(r, 'LOG').filter((m) => m.log.level === 'WARN').map((m) => m.log.message),
-    statuses: (r) => ofType(r, 'TRACE').filter((m) => m.trace.type === 'STREAM_STATUS').map((m) => `${m.trace.stream_status!.stream_descriptor.name}:${m.trace.stream_status!.status}`),
+    records: (r, stream) =>
+      ofType(r, 'RECORD')
+        .filter((m) => stream === undefined || m.record.stream === stream)
+        .map((m) => m.record.data),
+    errors: (r) =>
+      ofType(r, 'TRACE')
+        .filter((m) => m.trace.type === 'ERROR')
+        .map((m) => m.trace.error!),
+    warnings: (r) =>
+      ofType(r, 'LOG')
+        .filter((m) => m.log.level === 'WARN')
+        .map((m) => m.log.message),
+    statuses: (r) =>
+      ofType(r, 'TRACE')
+        .filter((m) => m.trace.type === 'STREAM_STATUS')
+        .map((m) => `${m.trace.stream_status!.stream_descriptor.name}:${m.trace.stream_status!.status}`),
     state: (r) => ofType(r, 'STATE').at(-1)!.state,
     close: async () => opts.close?.(),
   };

@@ -3,4 +3,12 @@ export { runConnector, ofType, type ConnectorRun, type RunConnectorOptions } fro
 export { catalogFor } from './catalog.js';
 export { startExampleServer, updatedAt, type ExampleServer, type Fault } from './example-server.js';
 export { sampleRss, type RssSamples } from './rss.js';
-export { harness, catalogOf, jsonFile, type Harness, type HarnessOptions, type ReadOptions, type CheckRun } from './harness.js';
+export {
+  harness,
+  catalogOf,
+  jsonFile,
+  type Harness,
+  type HarnessOptions,
+  type ReadOptions,
+  type CheckRun,
+} from './harness.js';

@@ -8,7 +8,8 @@ import { createAjv } from '../config.js';
 import type { JsonSchema } from '../protocol.js';
 
 const protocolDir = fileURLToPath(new URL('../../protocol/', import.meta.url));
-const load = (file: string): Record<string, unknown> => parse(readFileSync(protocolDir + file, 'utf8')) as Record<string, unknown>;
+const load = (file: string): Record<string, unknown> =>
+  parse(readFileSync(protocolDir + file, 'utf8')) as Record<string, unknown>;
 
 let messageValidator: ValidateFunction | undefined;
 let recordAjv: Ajv | undefined;

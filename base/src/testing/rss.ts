@@ -4,7 +4,9 @@
 // come and go, do not decide it.
 import { readFileSync } from 'node:fs';
 
-export interface RssSamples { stop(): { samples: number[]; peakMb: number; middleThirdMb: number; lastThirdMb: number } }
+export interface RssSamples {
+  stop(): { samples: number[]; peakMb: number; middleThirdMb: number; lastThirdMb: number };
+}
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -28,7 +30,12 @@ export function sampleRss(pid: number, everyMs = 100): RssSamples {
     stop: () => {
       clearInterval(timer);
       const third = Math.max(1, Math.floor(samples.length / 3));
-      return { samples, peakMb: peakKb / 1024, middleThirdMb: median(samples.slice(third, 2 * third)), lastThirdMb: median(samples.slice(-third)) };
+      return {
+        samples,
+        peakMb: peakKb / 1024,
+        middleThirdMb: median(samples.slice(third, 2 * third)),
+        lastThirdMb: median(samples.slice(-third)),
+      };
     },
   };
 }

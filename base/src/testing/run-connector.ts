@@ -23,7 +23,11 @@ export interface RunConnectorOptions {
 export function runConnector(mainJs: string, args: string[], opts: RunConnectorOptions = {}): Promise<ConnectorRun> {
   const [cmd, ...pre] = opts.command ?? [process.execPath, mainJs];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...pre, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, [...pre, ...args], {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -50,6 +54,9 @@ export function runConnector(mainJs: string, args: string[], opts: RunConnectorO
   });
 }
 
-export function ofType<T extends AirbyteMessage['type']>(run: ConnectorRun, type: T): Extract<AirbyteMessage, { type: T }>[] {
+export function ofType<T extends AirbyteMessage['type']>(
+  run: ConnectorRun,
+  type: T,
+): Extract<AirbyteMessage, { type: T }>[] {
   return run.messages.filter((m): m is Extract<AirbyteMessage, { type: T }> => (m as AirbyteMessage).type === type);
 }

@@ -13,8 +13,21 @@ const spec = {
     properties: {
       api_key: { type: 'string', title: 'API key', description: 'Key sent as a bearer token.', airbyte_secret: true },
       base_url: { type: 'string', title: 'Base URL', description: 'Where the example service runs.', format: 'uri' },
-      start_date: { type: 'string', title: 'Start date', description: 'Read items updated at or after this instant.', format: 'date-time', default: '2020-01-01T00:00:00Z' },
-      page_size: { type: 'integer', title: 'Page size', description: 'Items per page.', minimum: 1, maximum: 10000, default: 100 },
+      start_date: {
+        type: 'string',
+        title: 'Start date',
+        description: 'Read items updated at or after this instant.',
+        format: 'date-time',
+        default: '2020-01-01T00:00:00Z',
+      },
+      page_size: {
+        type: 'integer',
+        title: 'Page size',
+        description: 'Items per page.',
+        minimum: 1,
+        maximum: 10000,
+        default: 100,
+      },
     },
   },
 };
@@ -23,7 +36,11 @@ const itemSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   type: 'object',
   required: ['id', 'updated_at'],
-  properties: { id: { type: 'integer' }, name: { type: ['string', 'null'] }, updated_at: { type: 'string', format: 'date-time' } },
+  properties: {
+    id: { type: 'integer' },
+    name: { type: ['string', 'null'] },
+    updated_at: { type: 'string', format: 'date-time' },
+  },
 };
 
 const items = restStream({
@@ -33,7 +50,10 @@ const items = restStream({
   cursorField: 'updated_at',
   sorted: true,
   checkpointEvery: Number(process.env.EXAMPLE_CHECKPOINT_EVERY ?? 10000),
-  request: ({ config, page, ctx }) => ({ path: '/items', params: { page, per_page: config.page_size, since: ctx.cursor.start(config.start_date) } }),
+  request: ({ config, page, ctx }) => ({
+    path: '/items',
+    params: { page, per_page: config.page_size, since: ctx.cursor.start(config.start_date) },
+  }),
   paginate: (config) => pageNumber({ size: config.page_size }),
   records: (body) => body.items,
 });
@@ -59,8 +79,10 @@ const source = defineSource({
   validate: (config) => {
     // stands in for a library that warns mid-run (the AWS SDK's Node-version notice, a deprecation)
     // three times, as a library that warns once per client or per file does
-    if (process.env.EXAMPLE_WARNING) for (let i = 0; i < 3; i++) process.emitWarning(process.env.EXAMPLE_WARNING, 'TestWarning');
-    if (config.base_url.endsWith('/')) throw configError("Config field 'base_url' must not end with '/'. Remove the trailing slash.");
+    if (process.env.EXAMPLE_WARNING)
+      for (let i = 0; i < 3; i++) process.emitWarning(process.env.EXAMPLE_WARNING, 'TestWarning');
+    if (config.base_url.endsWith('/'))
+      throw configError("Config field 'base_url' must not end with '/'. Remove the trailing slash.");
   },
   check: async ({ http }) => {
     await http.get('/items', { params: { page: 1, per_page: 1 } });

@@ -29,5 +29,7 @@ export async function example(args: string[], env: NodeJS.ProcessEnv = {}): Prom
 
 /** Every stdout line must be a valid AirbyteMessage; returns the problems found. */
 export function protocolProblems(run: ConnectorRun): string[] {
-  return run.messages.flatMap((m, i) => ('unparsed' in m ? [`line ${i + 1} is not JSON`] : validateMessage(m).map((e) => `line ${i + 1}: ${e}`)));
+  return run.messages.flatMap((m, i) =>
+    'unparsed' in m ? [`line ${i + 1} is not JSON`] : validateMessage(m).map((e) => `line ${i + 1}: ${e}`),
+  );
 }

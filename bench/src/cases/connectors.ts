@@ -4,7 +4,14 @@ import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startReplayServer, startS3Server, loadExchanges, soapCall, type LiveRequest, type ReplayServer } from '@conkit/acceptance-tests';
+import {
+  startReplayServer,
+  startS3Server,
+  loadExchanges,
+  soapCall,
+  type LiveRequest,
+  type ReplayServer,
+} from '@conkit/acceptance-tests';
 import { interleave, measure } from '../measure.js';
 import type { Row } from '../table.js';
 import { runErrors } from '../check.js';
@@ -22,7 +29,16 @@ const file = (v: unknown): string => {
   writeFileSync(f, typeof v === 'string' ? v : JSON.stringify(v));
   return f;
 };
-const catalog = (stream: string) => file({ streams: [{ stream: { name: stream, json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] });
+const catalog = (stream: string) =>
+  file({
+    streams: [
+      {
+        stream: { name: stream, json_schema: {}, supported_sync_modes: ['full_refresh'] },
+        sync_mode: 'full_refresh',
+        destination_sync_mode: 'overwrite',
+      },
+    ],
+  });
 const ENV = { CONKIT_PACING: 'off' };
 // BENCH_KIT_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the connector processes (BENCH_RAW_FLAGS the raw ones).
 const kitFlags = process.env.BENCH_KIT_FLAGS?.split(' ').filter(Boolean) ?? [];
@@ -37,48 +53,151 @@ interface RawOptions {
   key?: string;
 }
 
-async function httpCase(connector: string, stream: string, records: number, server: ReplayServer, config: unknown, mode: 'json' | 'xml', dataPath: (path: string) => boolean, { map, emits, key }: RawOptions = {}): Promise<Row[]> {
-  const kitRun = () => measure([process.execPath, ...kitFlags, main(connector), 'read', '--config', file(config), '--catalog', catalog(stream)], ENV);
+async function httpCase(
+  connector: string,
+  stream: string,
+  records: number,
+  server: ReplayServer,
+  config: unknown,
+  mode: 'json' | 'xml',
+  dataPath: (path: string) => boolean,
+  { map, emits, key }: RawOptions = {},
+): Promise<Row[]> {
+  const kitRun = () =>
+    measure(
+      [process.execPath, ...kitFlags, main(connector), 'read', '--config', file(config), '--catalog', catalog(stream)],
+      ENV,
+    );
   // the raw pipeline replays exactly the requests of the connector's first run
   const first = await kitRun();
-  const reqs = server.requests().filter((r) => dataPath(r.path))
-    .map((r) => ({ method: r.method, url: `${server.url}${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : ''}`, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => !/^(host|content-length|connection)$/.test(k))), body: r.method === 'POST' ? r.body : undefined, ...(emits && !emits(r) ? { emit: false } : {}) }));
+  const reqs = server
+    .requests()
+    .filter((r) => dataPath(r.path))
+    .map((r) => ({
+      method: r.method,
+      url: `${server.url}${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : ''}`,
+      headers: Object.fromEntries(
+        Object.entries(r.headers).filter(([k]) => !/^(host|content-length|connection)$/.test(k)),
+      ),
+      body: r.method === 'POST' ? r.body : undefined,
+      ...(emits && !emits(r) ? { emit: false } : {}),
+    }));
   const requests = file(reqs);
-  const rawRun = (m = 'none') => () => measure([process.execPath, ...rawFlags, rawHttp, requests, mode, stream, m, root, key ?? 'none']);
+  const rawRun =
+    (m = 'none') =>
+    () =>
+      measure([process.execPath, ...rawFlags, rawHttp, requests, mode, stream, m, root, key ?? 'none']);
   // the faros-airbyte-cdk peer reads the same requests and writes the same records (JSON services)
   const peerCatalog = catalog(stream);
   const peerConfig = file({ requests, stream, map: map ?? 'none', root, key: key ?? 'none' });
-  const peerRun = () => measure([process.execPath, farosReplay, 'read', '--config', peerConfig, '--catalog', peerCatalog]);
+  const peerRun = () =>
+    measure([process.execPath, farosReplay, 'read', '--config', peerConfig, '--catalog', peerCatalog]);
   const runs = [kitRun, rawRun(), ...(map ? [rawRun(map)] : []), ...(mode === 'json' ? [peerRun] : [])];
   const [kit, raw, ...rest] = await interleave(runs, [first]);
   const same = map ? rest.shift() : undefined;
   const peer = mode === 'json' ? rest.shift() : undefined;
   await server.close();
-  const row: Row = { connector, stream, n: records, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, sameRps: same?.rps, peakMb: kit.peakRssMb, note: `${reqs.length} requests; raw peak ${raw.peakRssMb.toFixed(0)} MB`, error: runErrors(records, { connector: kit, raw, 'raw, same records': same }) };
+  const row: Row = {
+    connector,
+    stream,
+    n: records,
+    records: kit.records,
+    kitRps: kit.rps,
+    rawRps: raw.rps,
+    sameRps: same?.rps,
+    peakMb: kit.peakRssMb,
+    note: `${reqs.length} requests; raw peak ${raw.peakRssMb.toFixed(0)} MB`,
+    error: runErrors(records, { connector: kit, raw, 'raw, same records': same }),
+  };
   if (!peer) return [row];
-  return [row, { connector: 'faros-airbyte-cdk 0.23 (peer)', stream, n: records, records: peer.records, kitRps: peer.rps, rawRps: raw.rps, sameRps: same?.rps, peakMb: peer.peakRssMb, note: `same requests and records; ${connector}/faros speed ${(kit.rps / peer.rps).toFixed(2)}x`, error: runErrors(records, { peer }), peerOf: connector }];
+  return [
+    row,
+    {
+      connector: 'faros-airbyte-cdk 0.23 (peer)',
+      stream,
+      n: records,
+      records: peer.records,
+      kitRps: peer.rps,
+      rawRps: raw.rps,
+      sameRps: same?.rps,
+      peakMb: peer.peakRssMb,
+      note: `same requests and records; ${connector}/faros speed ${(kit.rps / peer.rps).toFixed(2)}x`,
+      error: runErrors(records, { peer }),
+      peerOf: connector,
+    },
+  ];
 }
 
 export async function wootric(records: number): Promise<Row[]> {
   const rows = Array.from({ length: records }, (_, i) => {
     const s = 1481878800 + Math.floor(i / 3);
-    return { id: i + 1, created_at: `${new Date((s - 28800) * 1000).toISOString().replace('T', ' ').slice(0, 19)} -0800`, updated_at: '2016-12-16 09:05:00 -0800', score: i % 11, text: `comment ${i}`, survey_id: 3, end_user_id: i % 1000, tags: [] };
+    return {
+      id: i + 1,
+      created_at: `${new Date((s - 28800) * 1000).toISOString().replace('T', ' ').slice(0, 19)} -0800`,
+      updated_at: '2016-12-16 09:05:00 -0800',
+      score: i % 11,
+      text: `comment ${i}`,
+      survey_id: 3,
+      end_user_id: i % 1000,
+      tags: [],
+    };
   });
   const data = file(rows);
   const fx = join(root, 'connectors/source-wootric/fixtures/http');
   const [token] = loadExchanges(join(fx, 'oauth.yaml'));
   const [responses] = loadExchanges(join(fx, 'data.yaml'));
-  const server = await startReplayServer({ exchanges: [token, { ...responses, dataset: { ...responses.dataset!, file: data }, dir: '/' }] });
-  return httpCase('source-wootric', 'responses', records, server, { client_id: 'fixture-client-id', client_secret: 'bench-secret-1', start_date: '2016-12-01', base_url: server.url }, 'json', (p) => p === '/v1/responses', { map: 'wootric-dates', key: 'id' });
+  const server = await startReplayServer({
+    exchanges: [token, { ...responses, dataset: { ...responses.dataset!, file: data }, dir: '/' }],
+  });
+  return httpCase(
+    'source-wootric',
+    'responses',
+    records,
+    server,
+    { client_id: 'fixture-client-id', client_secret: 'bench-secret-1', start_date: '2016-12-01', base_url: server.url },
+    'json',
+    (p) => p === '/v1/responses',
+    { map: 'wootric-dates', key: 'id' },
+  );
 }
 
 export async function ometriaProfiles(records: number): Promise<Row[]> {
-  const rows = Array.from({ length: records }, (_, i) => ({ id: `p${i}`, customer_id: `c${i}`, email: `u${i}@example.com`, firstname: 'A', lastname: `B${i}`, country: 'GB', properties: { zip: 'N1', city: 'London' }, dates: { first_seen: '2023-01-01T00:00:00+00:00', last_seen: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString().replace('.000Z', '+00:00') } }));
+  const rows = Array.from({ length: records }, (_, i) => ({
+    id: `p${i}`,
+    customer_id: `c${i}`,
+    email: `u${i}@example.com`,
+    firstname: 'A',
+    lastname: `B${i}`,
+    country: 'GB',
+    properties: { zip: 'N1', city: 'London' },
+    dates: {
+      first_seen: '2023-01-01T00:00:00+00:00',
+      last_seen: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString().replace('.000Z', '+00:00'),
+    },
+  }));
   const data = file(rows);
   const fx = join(root, 'connectors/source-ometria/fixtures/http/api.yaml');
   const profiles = loadExchanges(fx).find((e) => e.name === 'profiles')!;
-  const server = await startReplayServer({ exchanges: [{ ...profiles, request: { ...profiles.request, headers: { 'x-ometria-auth': '*' } }, dataset: { ...profiles.dataset!, file: data }, dir: '/' }] });
-  return httpCase('source-ometria', 'profiles', records, server, { api_key: 'bench-key-1', start_date: '2024-01-01', base_url: server.url }, 'json', (p) => p === '/v2/profiles', { map: 'ometria-profiles' });
+  const server = await startReplayServer({
+    exchanges: [
+      {
+        ...profiles,
+        request: { ...profiles.request, headers: { 'x-ometria-auth': '*' } },
+        dataset: { ...profiles.dataset!, file: data },
+        dir: '/',
+      },
+    ],
+  });
+  return httpCase(
+    'source-ometria',
+    'profiles',
+    records,
+    server,
+    { api_key: 'bench-key-1', start_date: '2024-01-01', base_url: server.url },
+    'json',
+    (p) => p === '/v2/profiles',
+    { map: 'ometria-profiles' },
+  );
 }
 
 /** Listrak's envelopes as the real v31 WSDL shapes them (connectors/source-listrak/fixtures/envelope.mjs). */
@@ -91,24 +210,55 @@ interface ListrakEnvelopes {
 export async function listrakSends(records: number): Promise<Row[]> {
   const PER = 500;
   const pages = Math.ceil(records / PER);
-  const { envelope, listRow, messageRow } = (await import(pathToFileURL(join(root, 'connectors/source-listrak/fixtures/envelope.mjs')).href)) as ListrakEnvelopes;
+  const { envelope, listRow, messageRow } = (await import(
+    pathToFileURL(join(root, 'connectors/source-listrak/fixtures/envelope.mjs')).href
+  )) as ListrakEnvelopes;
   const server = await startReplayServer();
   server.addHandler((req) => {
     const call = soapCall(req);
     const xml = (body: string) => ({ headers: { 'content-type': 'text/xml' }, body });
     if (call?.action === 'GetContactListCollection') return xml(envelope('GetContactListCollection', [listRow(1)]));
-    if (call?.action === 'ReportListMessageActivity') return xml(envelope('ReportListMessageActivity', [messageRow(1, 7001)]));
+    if (call?.action === 'ReportListMessageActivity')
+      return xml(envelope('ReportListMessageActivity', [messageRow(1, 7001)]));
     if (call?.action !== 'ReportMessageContactSent') return undefined;
     const page = Number(call.params.Page);
     const count = page > pages ? 0 : Math.min(PER, records - (page - 1) * PER);
-    return xml(envelope('ReportMessageContactSent', Array.from({ length: count }, (_, i) => ({ EmailAddress: `c${(page - 1) * PER + i}@example.com` }))));
+    return xml(
+      envelope(
+        'ReportMessageContactSent',
+        Array.from({ length: count }, (_, i) => ({ EmailAddress: `c${(page - 1) * PER + i}@example.com` })),
+      ),
+    );
   });
-  return httpCase('source-listrak', 'message_sends', records, server, { username: 'u', password: 'bench-password-1', start_date: '2024-01-01', endpoint: `${server.url}/v31/IntegrationService.asmx` }, 'xml', () => true,
+  return httpCase(
+    'source-listrak',
+    'message_sends',
+    records,
+    server,
+    {
+      username: 'u',
+      password: 'bench-password-1',
+      start_date: '2024-01-01',
+      endpoint: `${server.url}/v31/IntegrationService.asmx`,
+    },
+    'xml',
+    () => true,
     // the list and message lookups are replayed (same bytes, parsed) but their items are not sends
-    { emits: (r) => soapCall(r)?.action === 'ReportMessageContactSent' });
+    { emits: (r) => soapCall(r)?.action === 'ReportMessageContactSent' },
+  );
 }
 
-async function s3Case(connector: string, stream: string, records: number, bucket: string, key: string, csv: (i: number) => string, header: string | undefined, config: (endpoint: string, id: string, secret: string) => unknown, map?: string): Promise<Row> {
+async function s3Case(
+  connector: string,
+  stream: string,
+  records: number,
+  bucket: string,
+  key: string,
+  csv: (i: number) => string,
+  header: string | undefined,
+  config: (endpoint: string, id: string, secret: string) => unknown,
+  map?: string,
+): Promise<Row> {
   const s3 = await startS3Server();
   const lines = header ? [header] : [];
   for (let i = 0; i < records; i++) lines.push(csv(i));
@@ -116,21 +266,73 @@ async function s3Case(connector: string, stream: string, records: number, bucket
   lines.length = 0;
   const { accessKeyId: id, secretAccessKey: secret } = s3.credentials;
   const [configFile, catalogFile] = [file(config(s3.endpoint, id, secret)), catalog(stream)];
-  const rawRun = (m = 'none') => () => measure([process.execPath, ...rawFlags, rawS3, s3.endpoint, id, secret, bucket, key, stream, header ? 'header' : 'none', m, root]);
+  const rawRun =
+    (m = 'none') =>
+    () =>
+      measure([
+        process.execPath,
+        ...rawFlags,
+        rawS3,
+        s3.endpoint,
+        id,
+        secret,
+        bucket,
+        key,
+        stream,
+        header ? 'header' : 'none',
+        m,
+        root,
+      ]);
   const [kit, raw, same] = await interleave([
-    () => measure([process.execPath, ...kitFlags, main(connector), 'read', '--config', configFile, '--catalog', catalogFile], ENV),
+    () =>
+      measure(
+        [process.execPath, ...kitFlags, main(connector), 'read', '--config', configFile, '--catalog', catalogFile],
+        ENV,
+      ),
     rawRun(),
     ...(map ? [rawRun(map)] : []),
   ]);
   await s3.close();
-  return { connector, stream, n: records, records: kit.records, kitRps: kit.rps, rawRps: raw.rps, sameRps: same?.rps, peakMb: kit.peakRssMb, note: `one ${header ? 'CSV export' : 'CSV'} object; raw peak ${raw.peakRssMb.toFixed(0)} MB`, error: runErrors(records, { connector: kit, raw, 'raw, same records': same }) };
+  return {
+    connector,
+    stream,
+    n: records,
+    records: kit.records,
+    kitRps: kit.rps,
+    rawRps: raw.rps,
+    sameRps: same?.rps,
+    peakMb: kit.peakRssMb,
+    note: `one ${header ? 'CSV export' : 'CSV'} object; raw peak ${raw.peakRssMb.toFixed(0)} MB`,
+    error: runErrors(records, { connector: kit, raw, 'raw, same records': same }),
+  };
 }
 
 export const conversions = (records: number): Promise<Row> =>
-  s3Case('source-conversions-s3', 'conversions', records, 'conv', 'conversion-export-2020-09-22.csv', (i) => `https://www.example.com/p/${i},2020-09-22,organic,${i % 7},${i % 100}.5`, undefined,
-    (endpoint, id, secret) => ({ bucket: 'conv', endpoint, aws_access_key_id: id, aws_secret_access_key: secret }));
+  s3Case(
+    'source-conversions-s3',
+    'conversions',
+    records,
+    'conv',
+    'conversion-export-2020-09-22.csv',
+    (i) => `https://www.example.com/p/${i},2020-09-22,organic,${i % 7},${i % 100}.5`,
+    undefined,
+    (endpoint, id, secret) => ({ bucket: 'conv', endpoint, aws_access_key_id: id, aws_secret_access_key: secret }),
+  );
 
 export const ometriaEmailEvents = (records: number): Promise<Row> =>
-  s3Case('source-ometria', 'email_events', records, 'export', 'email_events/2024-03-01.csv', (i) => `ev-${i},send-${i % 50},u${i % 9999}@example.com,open,2024-03-01 08:${String(i % 60).padStart(2, '0')}:00,,,mobile,GB,London,Europe/London,,Spring,mass`,
+  s3Case(
+    'source-ometria',
+    'email_events',
+    records,
+    'export',
+    'email_events/2024-03-01.csv',
+    (i) =>
+      `ev-${i},send-${i % 50},u${i % 9999}@example.com,open,2024-03-01 08:${String(i % 60).padStart(2, '0')}:00,,,mobile,GB,London,Europe/London,,Spring,mass`,
     'event_id,uuid,to_address,event_type,dt_occurred,bounce_class,reason,device_type,geo_country,geo_region,geo_timezone,target_url,campaign_title,campaign_type',
-    (endpoint, id, secret) => ({ api_key: 'bench-key-2', base_url: 'http://127.0.0.1:9', export: { bucket: 'export', endpoint, aws_access_key_id: id, aws_secret_access_key: secret } }), 'ometria-email-events');
+    (endpoint, id, secret) => ({
+      api_key: 'bench-key-2',
+      base_url: 'http://127.0.0.1:9',
+      export: { bucket: 'export', endpoint, aws_access_key_id: id, aws_secret_access_key: secret },
+    }),
+    'ometria-email-events',
+  );

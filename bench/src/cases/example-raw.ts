@@ -8,7 +8,8 @@ const flush = async (): Promise<void> => {
   if (!process.stdout.write(buf)) await new Promise((r) => process.stdout.once('drain', r));
   buf = '';
 };
-const get = (page: number): Promise<Response> => fetch(`${baseUrl}/items?page=${page}&per_page=${pageSize}&since=2020-01-01T00:00:00Z`);
+const get = (page: number): Promise<Response> =>
+  fetch(`${baseUrl}/items?page=${page}&per_page=${pageSize}&since=2020-01-01T00:00:00Z`);
 let next: Promise<Response> | undefined = get(1);
 for (let page = 1; next; page++) {
   const body = (await (await next).json()) as { items: Record<string, unknown>[] };

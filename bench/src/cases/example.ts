@@ -19,7 +19,18 @@ export async function benchExample(records: number): Promise<Row[]> {
   const config = join(dir, 'config.json');
   const catalog = join(dir, 'catalog.json');
   writeFileSync(config, JSON.stringify({ api_key: 'bench-key', base_url: server.url, page_size: 1000 }));
-  writeFileSync(catalog, JSON.stringify({ streams: [{ stream: { name: 'items', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] }));
+  writeFileSync(
+    catalog,
+    JSON.stringify({
+      streams: [
+        {
+          stream: { name: 'items', json_schema: {}, supported_sync_modes: ['full_refresh'] },
+          sync_mode: 'full_refresh',
+          destination_sync_mode: 'overwrite',
+        },
+      ],
+    }),
+  );
   try {
     // interleaved in one run, so machine noise hits all three alike; medians of REPEAT runs
     const [kit, base, peer] = await interleave([
@@ -29,8 +40,29 @@ export async function benchExample(records: number): Promise<Row[]> {
     ]);
     const note = `raw peak ${base.peakRssMb.toFixed(0)} MB`;
     return [
-      { connector: 'source-example (conkit)', stream: 'items', n: records, records: kit.records, kitRps: kit.rps, rawRps: base.rps, peakMb: kit.peakRssMb, note, error: runErrors(records, { connector: kit, raw: base }) },
-      { connector: 'faros-airbyte-cdk 0.23 (peer)', stream: 'items', n: records, records: peer.records, kitRps: peer.rps, rawRps: base.rps, peakMb: peer.peakRssMb, note: `conkit/faros speed ${(kit.rps / peer.rps).toFixed(2)}x`, error: runErrors(records, { peer, raw: base }), peerOf: 'source-example (conkit)' },
+      {
+        connector: 'source-example (conkit)',
+        stream: 'items',
+        n: records,
+        records: kit.records,
+        kitRps: kit.rps,
+        rawRps: base.rps,
+        peakMb: kit.peakRssMb,
+        note,
+        error: runErrors(records, { connector: kit, raw: base }),
+      },
+      {
+        connector: 'faros-airbyte-cdk 0.23 (peer)',
+        stream: 'items',
+        n: records,
+        records: peer.records,
+        kitRps: peer.rps,
+        rawRps: base.rps,
+        peakMb: peer.peakRssMb,
+        note: `conkit/faros speed ${(kit.rps / peer.rps).toFixed(2)}x`,
+        error: runErrors(records, { peer, raw: base }),
+        peerOf: 'source-example (conkit)',
+      },
     ];
   } finally {
     await server.close();

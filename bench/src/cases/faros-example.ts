@@ -2,24 +2,48 @@
 // CDK), reading the same example server with the same page size. Written the way faros connectors
 // are (a stream class, a source class, axios for HTTP), with nothing added to slow it down.
 import axios from 'axios';
-import { AirbyteSourceBase, AirbyteSourceLogger, AirbyteSourceRunner, AirbyteSpec, AirbyteStreamBase, type AirbyteConfig, type AirbyteLogger, type SyncMode } from 'faros-airbyte-cdk';
+import {
+  AirbyteSourceBase,
+  AirbyteSourceLogger,
+  AirbyteSourceRunner,
+  AirbyteSpec,
+  AirbyteStreamBase,
+  type AirbyteConfig,
+  type AirbyteLogger,
+  type SyncMode,
+} from 'faros-airbyte-cdk';
 
-interface Config extends AirbyteConfig { api_key: string; base_url: string; page_size: number }
+interface Config extends AirbyteConfig {
+  api_key: string;
+  base_url: string;
+  page_size: number;
+}
 
 class Items extends AirbyteStreamBase {
-  constructor(logger: AirbyteLogger, private readonly config: Config) {
+  constructor(
+    logger: AirbyteLogger,
+    private readonly config: Config,
+  ) {
     super(logger);
   }
   getJsonSchema(): Record<string, unknown> {
-    return { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, updated_at: { type: 'string' } } };
+    return {
+      type: 'object',
+      properties: { id: { type: 'integer' }, name: { type: 'string' }, updated_at: { type: 'string' } },
+    };
   }
   get primaryKey(): string {
     return 'id';
   }
   async *readRecords(_mode: SyncMode): AsyncGenerator<Record<string, unknown>> {
-    const http = axios.create({ baseURL: this.config.base_url, headers: { authorization: `Bearer ${this.config.api_key}` } });
+    const http = axios.create({
+      baseURL: this.config.base_url,
+      headers: { authorization: `Bearer ${this.config.api_key}` },
+    });
     for (let page = 1; ; page++) {
-      const res = await http.get<{ items: Record<string, unknown>[] }>('/items', { params: { page, per_page: this.config.page_size, since: '2020-01-01T00:00:00Z' } });
+      const res = await http.get<{ items: Record<string, unknown>[] }>('/items', {
+        params: { page, per_page: this.config.page_size, since: '2020-01-01T00:00:00Z' },
+      });
       yield* res.data.items;
       if (res.data.items.length < this.config.page_size) return;
     }
@@ -31,7 +55,16 @@ class ExampleSource extends AirbyteSourceBase<Config> {
     return 'example';
   }
   async spec(): Promise<AirbyteSpec> {
-    return new AirbyteSpec({ connectionSpecification: { type: 'object', properties: { api_key: { type: 'string', airbyte_secret: true }, base_url: { type: 'string' }, page_size: { type: 'integer' } } } });
+    return new AirbyteSpec({
+      connectionSpecification: {
+        type: 'object',
+        properties: {
+          api_key: { type: 'string', airbyte_secret: true },
+          base_url: { type: 'string' },
+          page_size: { type: 'integer' },
+        },
+      },
+    });
   }
   async checkConnection(): Promise<[boolean, undefined]> {
     return [true, undefined];

@@ -5,15 +5,39 @@
 // and state are left out, so the peer does less than the connector, never more.
 import { readFileSync } from 'node:fs';
 import axios from 'axios';
-import { AirbyteSourceBase, AirbyteSourceLogger, AirbyteSourceRunner, AirbyteSpec, AirbyteStreamBase, type AirbyteConfig, type AirbyteLogger, type SyncMode } from 'faros-airbyte-cdk';
+import {
+  AirbyteSourceBase,
+  AirbyteSourceLogger,
+  AirbyteSourceRunner,
+  AirbyteSpec,
+  AirbyteStreamBase,
+  type AirbyteConfig,
+  type AirbyteLogger,
+  type SyncMode,
+} from 'faros-airbyte-cdk';
 import { rawMap } from '../raw-maps.js';
 
-interface Config extends AirbyteConfig { requests: string; stream: string; map: string; root: string; key: string }
-interface Req { method: string; url: string; headers: Record<string, string>; body?: string; emit?: boolean }
+interface Config extends AirbyteConfig {
+  requests: string;
+  stream: string;
+  map: string;
+  root: string;
+  key: string;
+}
+interface Req {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  emit?: boolean;
+}
 type Row = Record<string, unknown>;
 
 class Replayed extends AirbyteStreamBase {
-  constructor(logger: AirbyteLogger, private readonly config: Config) {
+  constructor(
+    logger: AirbyteLogger,
+    private readonly config: Config,
+  ) {
     super(logger);
   }
   override get name(): string {
@@ -50,7 +74,18 @@ class ReplaySource extends AirbyteSourceBase<Config> {
     return 'replay';
   }
   async spec(): Promise<AirbyteSpec> {
-    return new AirbyteSpec({ connectionSpecification: { type: 'object', properties: { requests: { type: 'string' }, stream: { type: 'string' }, map: { type: 'string' }, root: { type: 'string' }, key: { type: 'string' } } } });
+    return new AirbyteSpec({
+      connectionSpecification: {
+        type: 'object',
+        properties: {
+          requests: { type: 'string' },
+          stream: { type: 'string' },
+          map: { type: 'string' },
+          root: { type: 'string' },
+          key: { type: 'string' },
+        },
+      },
+    });
   }
   async checkConnection(): Promise<[boolean, undefined]> {
     return [true, undefined];

@@ -27,10 +27,21 @@ export function detectDelimiter(firstLine: string): string {
 export const csvRows = (body: Readable, columns: Field[], delimiter?: string): AsyncIterable<Parsed[]> =>
   csvBatches(body, {
     columns,
-    parser: (head) => csvParse({ delimiter: delimiter ?? detectDelimiter(head.split(/\r?\n/)[0]), relax_column_count: true, trim: true, relax_quotes: true }),
+    parser: (head) =>
+      csvParse({
+        delimiter: delimiter ?? detectDelimiter(head.split(/\r?\n/)[0]),
+        relax_column_count: true,
+        trim: true,
+        relax_quotes: true,
+      }),
   });
 
 export const jsonRows = (body: Readable): AsyncIterable<Parsed[]> => jsonBatches(body, JSON5.parse);
 
 /** One file a day, dated by its name; a file that arrives late for an earlier day is read within 30 days of the newest. */
-export const days = byDay<Config>({ dateOf: dateOfKey, from: (c) => c.start_date, lateDays: 30, example: 'conversion-export-2020-09-22.csv' });
+export const days = byDay<Config>({
+  dateOf: dateOfKey,
+  from: (c) => c.start_date,
+  lateDays: 30,
+  example: 'conversion-export-2020-09-22.csv',
+});

@@ -2,9 +2,24 @@
 // checks every row must pass. Each rejection says which field is wrong and why.
 import type { Config, Field } from './config.js';
 
-export interface Row { url?: unknown; date?: unknown; channel?: unknown; device?: unknown; transactions?: unknown; revenue?: unknown }
-export interface Conversion { url: string; date: string; channel: string | null; device: string | null; transactions: number | null; revenue: number | null }
-export type Verdict = { ok: true; record: Conversion; warnings: string[] } | { ok: false; field: Field; reason: string };
+export interface Row {
+  url?: unknown;
+  date?: unknown;
+  channel?: unknown;
+  device?: unknown;
+  transactions?: unknown;
+  revenue?: unknown;
+}
+export interface Conversion {
+  url: string;
+  date: string;
+  channel: string | null;
+  device: string | null;
+  transactions: number | null;
+  revenue: number | null;
+}
+export type Verdict =
+  { ok: true; record: Conversion; warnings: string[] } | { ok: false; field: Field; reason: string };
 
 export function isRealDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
@@ -34,9 +49,17 @@ export function dateOfKey(key: string): string | undefined {
   return undefined;
 }
 
-const text = (v: unknown, d: string | undefined): string | null => (v === undefined || v === null || v === '' ? d ?? null : String(v));
+const text = (v: unknown, d: string | undefined): string | null =>
+  v === undefined || v === null || v === '' ? (d ?? null) : String(v);
 const NUMBER = /^-?\d+(\.\d+)?$/;
-const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' ? undefined : typeof v === 'number' ? v : NUMBER.test(String(v).trim()) ? Number(v) : Number.NaN);
+const num = (v: unknown): number | undefined =>
+  v === undefined || v === null || v === ''
+    ? undefined
+    : typeof v === 'number'
+      ? v
+      : NUMBER.test(String(v).trim())
+        ? Number(v)
+        : Number.NaN;
 
 const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(:\d+)?(\/|\?|#|$)/i;
 const HTTP_URL = new RegExp(`^https?://${DOMAIN.source.slice(1)}`, 'i');
@@ -49,7 +72,12 @@ export function checkRow(row: Row, fileDate: string, config: Pick<Config, 'defau
   if (HTTP_URL.test(url)) {
     // the usual row: a complete http(s) URL, judged by one regex
   } else if (!/^https?:\/\//i.test(url)) {
-    if (!DOMAIN.test(url)) return { ok: false, field: 'url', reason: `url '${rawUrl}' has no domain; give a complete URL such as https://www.example.com/path` };
+    if (!DOMAIN.test(url))
+      return {
+        ok: false,
+        field: 'url',
+        reason: `url '${rawUrl}' has no domain; give a complete URL such as https://www.example.com/path`,
+      };
     url = `${config.default_protocol}://${url}`;
     warnings.push(`url '${rawUrl}' has no protocol; read as '${url}'`);
   } else if (!DOMAIN.test(url.replace(/^https?:\/\//i, ''))) {
@@ -59,18 +87,30 @@ export function checkRow(row: Row, fileDate: string, config: Pick<Config, 'defau
   if (!date) return { ok: false, field: 'date', reason: 'date is missing' };
   // the file's day was checked once from its name; a row that repeats it needs no calendar check
   if (date !== fileDate) {
-    if (!isRealDate(date)) return { ok: false, field: 'date', reason: `date '${date}' must be a real date written YYYY-MM-DD` };
-    return { ok: false, field: 'date', reason: `date ${date} is not the file's day ${fileDate}; a file holds only its own day` };
+    if (!isRealDate(date))
+      return { ok: false, field: 'date', reason: `date '${date}' must be a real date written YYYY-MM-DD` };
+    return {
+      ok: false,
+      field: 'date',
+      reason: `date ${date} is not the file's day ${fileDate}; a file holds only its own day`,
+    };
   }
   const transactions = num(row.transactions);
-  if (transactions !== undefined && !Number.isInteger(transactions)) return { ok: false, field: 'transactions', reason: `transactions '${String(row.transactions)}' must be a whole number` };
+  if (transactions !== undefined && !Number.isInteger(transactions))
+    return {
+      ok: false,
+      field: 'transactions',
+      reason: `transactions '${String(row.transactions)}' must be a whole number`,
+    };
   const revenue = num(row.revenue);
-  if (revenue !== undefined && Number.isNaN(revenue)) return { ok: false, field: 'revenue', reason: `revenue '${String(row.revenue)}' must be a number` };
+  if (revenue !== undefined && Number.isNaN(revenue))
+    return { ok: false, field: 'revenue', reason: `revenue '${String(row.revenue)}' must be a number` };
   return {
     ok: true,
     warnings,
     record: {
-      url, date,
+      url,
+      date,
       channel: text(row.channel, config.defaults?.channel),
       device: text(row.device, config.defaults?.device),
       transactions: transactions ?? config.defaults?.transactions ?? null,

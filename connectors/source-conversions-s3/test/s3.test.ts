@@ -8,27 +8,52 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectorHarness, type ConnectorHarness } from '@conkit/acceptance-tests';
 import { sampleRss, jsonFile, catalogOf, ofType, type ConnectorRun } from '@conkit/base/testing';
 
-const config = { bucket: 'bkt', endpoint: '{{s3_endpoint}}', aws_access_key_id: '{{s3_access_key_id}}', aws_secret_access_key: '{{s3_secret_access_key}}' };
+const config = {
+  bucket: 'bkt',
+  endpoint: '{{s3_endpoint}}',
+  aws_access_key_id: '{{s3_access_key_id}}',
+  aws_secret_access_key: '{{s3_secret_access_key}}',
+};
 const conversions = () => connectorHarness({ connector: 'source-conversions-s3', config, s3: true });
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
-const read = (extra: Record<string, unknown> = {}, o: { state?: unknown[]; env?: NodeJS.ProcessEnv } = {}) => h!.read(['conversions'], { ...o, config: extra });
+const read = (extra: Record<string, unknown> = {}, o: { state?: unknown[]; env?: NodeJS.ProcessEnv } = {}) =>
+  h!.read(['conversions'], { ...o, config: extra });
 const row = (d: string, path = 'x') => `https://www.example.com/${path},${d},organic,1,10\n`;
 const urls = (run: ConnectorRun) => h!.records(run).map((r) => `${r.date} ${r.url}`);
 
 /** A proxy in front of the S3 server that gives S3's documented error answer where `answer` says so. */
-async function s3As(upstream: string, answer: (req: http.IncomingMessage) => [number, string] | undefined): Promise<{ endpoint: string; close(): void }> {
+async function s3As(
+  upstream: string,
+  answer: (req: http.IncomingMessage) => [number, string] | undefined,
+): Promise<{ endpoint: string; close(): void }> {
   const up = new URL(upstream);
   const server = http.createServer((req, res) => {
     const canned = answer(req);
-    if (canned) return void res.writeHead(canned[0], { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${canned[1]}</Code><Message>${canned[1]}</Message></Error>`);
-    req.pipe(http.request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (u) => {
-      res.writeHead(u.statusCode!, u.headers);
-      u.pipe(res);
-    }));
+    if (canned)
+      return void res
+        .writeHead(canned[0], { 'content-type': 'application/xml' })
+        .end(
+          `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${canned[1]}</Code><Message>${canned[1]}</Message></Error>`,
+        );
+    req.pipe(
+      http.request(
+        { host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers },
+        (u) => {
+          res.writeHead(u.statusCode!, u.headers);
+          u.pipe(res);
+        },
+      ),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => { server.closeAllConnections(); server.close(); } };
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 describe('source-conversions-s3 on a local S3 server', () => {
@@ -72,7 +97,9 @@ describe('source-conversions-s3 on a local S3 server', () => {
     const status = async (extra: Record<string, unknown> = {}) => (await h!.check({ config: extra })).status;
     expect(await status()).toEqual({ status: 'SUCCEEDED' });
     expect((await status({ bucket: 'nope' })).message).toMatch(/Bucket 'nope' was not found/);
-    expect((await status({ aws_secret_access_key: 'wrong-secret-x1' })).message).toMatch(/S3 rejected the access keys \(SignatureDoesNotMatch\)/);
+    expect((await status({ aws_secret_access_key: 'wrong-secret-x1' })).message).toMatch(
+      /S3 rejected the access keys \(SignatureDoesNotMatch\)/,
+    );
     expect((await status({ endpoint: 'http://127.0.0.1:9' })).message).toMatch(/Cannot reach the S3 endpoint/);
   });
 
@@ -100,14 +127,18 @@ describe('source-conversions-s3 on a local S3 server', () => {
     await h.s3.put('bkt', 'conv-2020-09-21.csv', row('2020-09-21'));
     await h.s3.put('bkt', 'conv-2020-09-22.csv', row('2020-09-22'));
     let asked = 0;
-    const proxy = await s3As(h.s3.endpoint, (req) => (req.method === 'GET' && req.url?.includes('conv-2020-09-21') && ++asked ? [404, 'NoSuchKey'] : undefined));
+    const proxy = await s3As(h.s3.endpoint, (req) =>
+      req.method === 'GET' && req.url?.includes('conv-2020-09-21') && ++asked ? [404, 'NoSuchKey'] : undefined,
+    );
     try {
       const run = await read({ endpoint: proxy.endpoint }, { env: { CONKIT_RETRY_BASE_MS: '10' } });
       expect(run.code).toBe(0);
       expect(urls(run)).toEqual(['2020-09-22 https://www.example.com/x']);
       expect(run.stdout).toMatch(/conv-2020-09-21.csv: deleted after it was listed \(NoSuchKey\); skipped/);
       expect(asked).toBe(1);
-      expect(Object.keys((h.state(run) as any).stream.stream_state.files)).toEqual(['conv-2020-09-22.csv']);
+      expect(
+        Object.keys((h.state(run) as { stream: { stream_state: { files: object } } }).stream.stream_state.files),
+      ).toEqual(['conv-2020-09-22.csv']);
     } finally {
       proxy.close();
     }
@@ -116,13 +147,18 @@ describe('source-conversions-s3 on a local S3 server', () => {
   it('streams a 2,000,000-row file with flat memory, through SlowDown and a dropped connection', async () => {
     h = await conversions();
     const lines: string[] = [];
-    for (let i = 0; i < 2_000_000; i++) lines.push(`https://www.example.com/p/${i},2020-09-22,organic,${i % 7},${i % 100}.5`);
+    for (let i = 0; i < 2_000_000; i++)
+      lines.push(`https://www.example.com/p/${i},2020-09-22,organic,${i % 7},${i % 100}.5`);
     await h.s3.put('big', 'large/conversion-export-2020-09-22.csv', lines.join('\n') + '\n');
     lines.length = 0;
     h.s3.addFault({ kind: 'SlowDown', times: 2 });
     h.s3.addFault({ kind: 'drop', times: 1, match: 'large' });
     const cfg = jsonFile({ ...h.config, bucket: 'big', prefix: 'large/' });
-    const child = spawn(process.execPath, [h.main, 'read', '--config', cfg, '--catalog', jsonFile(catalogOf(['conversions']))], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CONKIT_RETRY_BASE_MS: '20' } });
+    const child = spawn(
+      process.execPath,
+      [h.main, 'read', '--config', cfg, '--catalog', jsonFile(catalogOf(['conversions']))],
+      { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CONKIT_RETRY_BASE_MS: '20' } },
+    );
     const rss = sampleRss(child.pid!);
     let records = 0;
     let tail = '';

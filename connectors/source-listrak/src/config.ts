@@ -1,1 +1,6 @@
-export interface Config { username: string; password: string; start_date?: string; endpoint: string }
+export interface Config {
+  username: string;
+  password: string;
+  start_date?: string;
+  endpoint: string;
+}

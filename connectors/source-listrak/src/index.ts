@@ -20,5 +20,15 @@ export default defineSource<Config>({
   check: async ({ config, log }) => {
     await (await soapClient(config, log)).call('GetContactListCollection', {});
   },
-  streams: [lists, messages, messageBounces, messageClicks, messageOpens, messageReads, messageSends, messageUnsubs, subscribedContacts],
+  streams: [
+    lists,
+    messages,
+    messageBounces,
+    messageClicks,
+    messageOpens,
+    messageReads,
+    messageSends,
+    messageUnsubs,
+    subscribedContacts,
+  ],
 });

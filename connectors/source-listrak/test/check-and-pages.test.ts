@@ -9,8 +9,14 @@ import { connectorHarness, soapCall, type ConnectorHarness } from '@conkit/accep
 const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
 const PASSWORD = 'listrak-right-password-5e2c';
 const WRONG = 'listrak-wrong-password-0b7d';
-const config = { username: 'fixture-user', password: PASSWORD, start_date: '2024-01-01', endpoint: '{{replay_url}}/v31/IntegrationService.asmx' };
-const listrak = (fixtures = true) => connectorHarness({ connector: 'source-listrak', config, fixtures, mode: 'full_refresh' });
+const config = {
+  username: 'fixture-user',
+  password: PASSWORD,
+  start_date: '2024-01-01',
+  endpoint: '{{replay_url}}/v31/IntegrationService.asmx',
+};
+const listrak = (fixtures = true) =>
+  connectorHarness({ connector: 'source-listrak', config, fixtures, mode: 'full_refresh' });
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
 const loginFault = readFileSync(join(fixtures, 'bodies/login-fault.xml'), 'utf8');
@@ -50,11 +56,14 @@ describe('source-listrak check', () => {
 });
 
 describe('source-listrak paged reports', () => {
-  it('reads each message\'s opens page 1, 2, ... up to the first empty page, and every row of them', async () => {
+  it("reads each message's opens page 1, 2, ... up to the first empty page, and every row of them", async () => {
     h = await listrak();
     const run = await h.read(['message_opens']);
     expect(run.code).toBe(0);
-    const calls = h.server.requests().map((r) => soapCall(r)!).filter((c) => c.action === 'ReportRangeMessageContactOpen');
+    const calls = h.server
+      .requests()
+      .map((r) => soapCall(r)!)
+      .filter((c) => c.action === 'ReportRangeMessageContactOpen');
     const pagesOf = (msg: string) => calls.filter((c) => c.params.MsgID === msg).map((c) => c.params.Page);
     const bodies = readdirSync(join(fixtures, 'bodies')).filter((f) => f.startsWith('reportrangemessagecontactopen-'));
     for (const msg of ['5001', '5002', '6001']) {
@@ -62,7 +71,10 @@ describe('source-listrak paged reports', () => {
       expect(pagesOf(msg)).toEqual(files.map((_, i) => String(i + 1)));
       expect(files.at(-1)).toMatch(/empty/);
     }
-    const rowsInFixtures = bodies.reduce((sum, f) => sum + (readFileSync(join(fixtures, 'bodies', f), 'utf8').match(/<WSContactOpen>/g) ?? []).length, 0);
+    const rowsInFixtures = bodies.reduce(
+      (sum, f) => sum + (readFileSync(join(fixtures, 'bodies', f), 'utf8').match(/<WSContactOpen>/g) ?? []).length,
+      0,
+    );
     const records = h.records(run);
     expect(records.length).toBe(rowsInFixtures);
     expect(new Set(records.map((r) => r.MsgID))).toEqual(new Set([5001, 5002, 6001]));
@@ -76,7 +88,10 @@ describe('source-listrak paged reports', () => {
     const run = await h.read(['message_sends']);
     expect(run.code).toBe(0);
     const calls = h.server.requests().map((r) => soapCall(r)!);
-    expect(calls.filter((c) => c.action === 'ReportListMessageActivity').map((c) => c.params.ListID)).toEqual(['101', '202']);
+    expect(calls.filter((c) => c.action === 'ReportListMessageActivity').map((c) => c.params.ListID)).toEqual([
+      '101',
+      '202',
+    ]);
     const sent = calls.filter((c) => c.action === 'ReportMessageContactSent');
     expect(new Set(sent.map((c) => c.params.MsgID))).toEqual(new Set(['5001', '5002', '6001']));
     for (const c of sent) expect(c.params.StartDate).toBeUndefined();
@@ -88,11 +103,16 @@ describe('source-listrak: an endpoint nothing answers at', () => {
   it("check says FAILED after a short probe, naming the host and 'endpoint'", async () => {
     const started = Date.now();
     h = await listrak(false);
-    const run = await h.check({ config: { endpoint: 'http://127.0.0.1:1/v31/IntegrationService.asmx' }, env: { CONKIT_RETRY_BASE_MS: '20' } });
+    const run = await h.check({
+      config: { endpoint: 'http://127.0.0.1:1/v31/IntegrationService.asmx' },
+      env: { CONKIT_RETRY_BASE_MS: '20' },
+    });
     expect(run.code).toBe(0);
     const status = run.status;
     expect(status.status).toBe('FAILED');
-    expect(status.message).toMatch(/^Could not connect: nothing answers at 127\.0\.0\.1:1 \(ECONNREFUSED\), 3 attempts\. Check 'endpoint' in the config/);
+    expect(status.message).toMatch(
+      /^Could not connect: nothing answers at 127\.0\.0\.1:1 \(ECONNREFUSED\), 3 attempts\. Check 'endpoint' in the config/,
+    );
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(run.stdout).not.toContain(PASSWORD);
   });

@@ -12,7 +12,10 @@ export const PAGE = 250;
  * cannot cut an answer short; if the service ignores them, the kit's page loop sees the repeated
  * page and ends the read with a WARN (WIRE.md "lists paging", "unsubscribes paging").
  */
-export const listsRequest = (offset: PageToken | undefined, limit = PAGE): HttpRequest => ({ path: '/v2/lists', params: { mode: 'all', limit, offset } });
+export const listsRequest = (offset: PageToken | undefined, limit = PAGE): HttpRequest => ({
+  path: '/v2/lists',
+  params: { mode: 'all', limit, offset },
+});
 
 export const httpOptions = (config: Config): HttpOptions => ({
   baseURL: config.base_url,

@@ -19,7 +19,8 @@ export default defineSource<Config>({
     try {
       await http.request(listsRequest(0, 1));
     } catch (e) {
-      if (e instanceof ConnectorError && e.failureType === 'config_error') throw configError(`Bad API key: Ometria rejected 'api_key' (${e.message})`);
+      if (e instanceof ConnectorError && e.failureType === 'config_error')
+        throw configError(`Bad API key: Ometria rejected 'api_key' (${e.message})`);
       throw e;
     }
     if (!config.export) return;

@@ -3,7 +3,12 @@
 import type { HttpContext, HttpOptions } from '@conkit/base';
 import { clientCredentials } from '@conkit/base';
 
-export interface Config { client_id: string; client_secret: string; start_date?: string; base_url: string }
+export interface Config {
+  client_id: string;
+  client_secret: string;
+  start_date?: string;
+  base_url: string;
+}
 
 export const httpOptions = (config: Config, ctx: HttpContext): HttpOptions => ({
   baseURL: config.base_url,
@@ -18,7 +23,8 @@ export const httpOptions = (config: Config, ctx: HttpContext): HttpOptions => ({
     secrets: ctx.secrets,
     endpoint: { field: 'base_url', set: ctx.configured?.('base_url') },
     credentials: "'client_id' and 'client_secret'",
-    refused: "Wootric rejected the client ID or client secret. Copy both again from Settings -> API in Wootric into 'client_id' and 'client_secret'.",
+    refused:
+      "Wootric rejected the client ID or client secret. Copy both again from Settings -> API in Wootric into 'client_id' and 'client_secret'.",
     defaultLifetimeS: 7200,
   }),
 });

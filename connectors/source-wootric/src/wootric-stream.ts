@@ -40,7 +40,14 @@ export function wootricStream(t: WootricTable): StreamDef<Config> {
         id: (r) => r.id as number,
         fetch: async (from, page) => {
           // [gt] is exclusive; from - 1 makes the lower bound inclusive, so ties at a second are not lost
-          const params = { [`${t.filter}[gt]`]: from - 1, [`${t.filter}[lt]`]: until, sort_key: cursorField, sort_order: 'asc', page, per_page: PER_PAGE };
+          const params = {
+            [`${t.filter}[gt]`]: from - 1,
+            [`${t.filter}[lt]`]: until,
+            sort_key: cursorField,
+            sort_order: 'asc',
+            page,
+            per_page: PER_PAGE,
+          };
           return (await ctx.http.get<JsonObject[]>(t.path, { params })).data ?? [];
         },
         what: `GET ${t.path} (sort_key=${cursorField}, sort_order=asc)`,

@@ -23,21 +23,38 @@ const wootricDate = (ms: number) => {
 function usersFile(): string {
   const base = Date.UTC(2016, 11, 16, 17, 0, 0);
   // emails in an order unrelated to updated_at: a read relying on the default sort sees chaos
-  return jsonFile(Array.from({ length: N }, (_, i) => ({
-    id: 20000 + i,
-    email: `u${String((i * 7919) % N).padStart(5, '0')}@example.com`,
-    created_at: wootricDate(base - 86_400_000),
-    updated_at: wootricDate(base + Math.floor(i / 23) * 1000),
-    external_created_at: 1470000000,
-    properties: {},
-  })), 'end_users-5000.json');
+  return jsonFile(
+    Array.from({ length: N }, (_, i) => ({
+      id: 20000 + i,
+      email: `u${String((i * 7919) % N).padStart(5, '0')}@example.com`,
+      created_at: wootricDate(base - 86_400_000),
+      updated_at: wootricDate(base + Math.floor(i / 23) * 1000),
+      external_created_at: 1470000000,
+      properties: {},
+    })),
+    'end_users-5000.json',
+  );
 }
 
 describe('source-wootric end_users: ties and faults', () => {
   it('reads 5,000 users changed in one window exactly once with 20% of responses failing', async () => {
     const ex = loadExchanges(join(fixtures, 'data.yaml')).find((e) => e.name === 'end_users')!;
-    const config = { client_id: 'fixture-client-id', client_secret: 'wootric-test-secret-55e1', start_date: '2016-12-01', base_url: '{{replay_url}}' };
-    h = await connectorHarness({ connector: 'source-wootric', config, replay: { exchanges: [...loadExchanges(join(fixtures, 'oauth.yaml')), { ...ex, dataset: { ...ex.dataset!, file: usersFile() }, dir: '/' }] } });
+    const config = {
+      client_id: 'fixture-client-id',
+      client_secret: 'wootric-test-secret-55e1',
+      start_date: '2016-12-01',
+      base_url: '{{replay_url}}',
+    };
+    h = await connectorHarness({
+      connector: 'source-wootric',
+      config,
+      replay: {
+        exchanges: [
+          ...loadExchanges(join(fixtures, 'oauth.yaml')),
+          { ...ex, dataset: { ...ex.dataset!, file: usersFile() }, dir: '/' },
+        ],
+      },
+    });
     const server = h.server;
     // one response in five fails, the kinds taking turns
     for (const [i, fault] of [{ status: 503 }, { drop: true }, { truncate: 0.6 }, { status: 401 }].entries()) {

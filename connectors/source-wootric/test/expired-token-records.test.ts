@@ -12,7 +12,12 @@ const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
 const dataDir = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
 const SECRET = 'wootric-test-secret-3b7a';
 const TOKEN = 'fixture-access-token-a1';
-const config = { client_id: 'fixture-client-id', client_secret: SECRET, start_date: '2016-12-01', base_url: '{{replay_url}}' };
+const config = {
+  client_id: 'fixture-client-id',
+  client_secret: SECRET,
+  start_date: '2016-12-01',
+  base_url: '{{replay_url}}',
+};
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
 
@@ -32,8 +37,17 @@ function declinesExchange(): Exchange {
   const fixture = JSON.parse(readFileSync(join(dataDir, 'declines.json'), 'utf8')) as Record<string, unknown>[];
   const start = Date.UTC(2016, 11, 19, 4, 0, 0);
   const more = Array.from({ length: 100 }, (_, i) => {
-    const t = new Date(start + Math.floor(i / 2) * 17 * 60_000 - 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
-    return { id: 6000 + i, end_user_id: 7000 + (i % 60), survey_id: 300 + (i % 3), created_at: `${t} -0800`, updated_at: `${t} -0800` };
+    const t = new Date(start + Math.floor(i / 2) * 17 * 60_000 - 8 * 3600_000)
+      .toISOString()
+      .replace('T', ' ')
+      .slice(0, 19);
+    return {
+      id: 6000 + i,
+      end_user_id: 7000 + (i % 60),
+      survey_id: 300 + (i % 3),
+      created_at: `${t} -0800`,
+      updated_at: `${t} -0800`,
+    };
   });
   const data = jsonFile([...fixture, ...more], 'declines-140.json');
   const ex = loadExchanges(join(fixtures, 'data.yaml')).find((e) => e.name === 'declines')!;
@@ -42,11 +56,19 @@ function declinesExchange(): Exchange {
 
 function harnessFor(stream: string): Promise<ConnectorHarness> {
   if (stream !== 'declines') return connectorHarness({ connector: 'source-wootric', config, fixtures: true });
-  const exchanges = [...loadExchanges(join(fixtures, 'oauth.yaml')), ...loadExchanges(join(fixtures, 'data.yaml')).filter((e) => e.name !== 'declines'), declinesExchange()];
+  const exchanges = [
+    ...loadExchanges(join(fixtures, 'oauth.yaml')),
+    ...loadExchanges(join(fixtures, 'data.yaml')).filter((e) => e.name !== 'declines'),
+    declinesExchange(),
+  ];
   return connectorHarness({ connector: 'source-wootric', config, replay: { exchanges } });
 }
 
-const PATHS: Record<string, string> = { responses: '/v1/responses', declines: '/v1/declines', end_users: '/v1/end_users' };
+const PATHS: Record<string, string> = {
+  responses: '/v1/responses',
+  declines: '/v1/declines',
+  end_users: '/v1/end_users',
+};
 
 describe('source-wootric: a token expired mid-stream', () => {
   it.each([
@@ -54,43 +76,53 @@ describe('source-wootric: a token expired mid-stream', () => {
     { stream: 'responses', after: 12 },
     { stream: 'declines', after: 1 },
     { stream: 'end_users', after: 1 },
-  ])('$stream: a 401 after $after page(s) gets a new token and the very records of a clean run', async ({ stream, after }) => {
-    h = await harnessFor(stream);
-    const server = h.server;
-    const clean = await read(stream);
-    expect(clean.code).toBe(0);
-    const want = byId(clean, stream);
-    const dataRequests = server.requests().filter((r) => r.path === PATHS[stream]).length;
-    expect(dataRequests).toBeGreaterThan(after); // the 401 lands mid-stream, not on the last request
-    expect(want.size).toBe(countOf(clean, stream));
-    expect(want.size).toBeGreaterThan(50);
+  ])(
+    '$stream: a 401 after $after page(s) gets a new token and the very records of a clean run',
+    async ({ stream, after }) => {
+      h = await harnessFor(stream);
+      const server = h.server;
+      const clean = await read(stream);
+      expect(clean.code).toBe(0);
+      const want = byId(clean, stream);
+      const dataRequests = server.requests().filter((r) => r.path === PATHS[stream]).length;
+      expect(dataRequests).toBeGreaterThan(after); // the 401 lands mid-stream, not on the last request
+      expect(want.size).toBe(countOf(clean, stream));
+      expect(want.size).toBeGreaterThan(50);
 
-    const seenBefore = server.requests().length;
-    const tokensBefore = server.hits('token for the fixture client');
-    server.addFault({ status: 401, times: 1, after, match: `^${stream}$`, headers: { 'content-type': 'application/json' }, body: '{"error":"The access token expired"}' });
-    const run = await read(stream);
-    expect(run.code).toBe(0);
-    expect(server.faultsFired()).toBe(1);
+      const seenBefore = server.requests().length;
+      const tokensBefore = server.hits('token for the fixture client');
+      server.addFault({
+        status: 401,
+        times: 1,
+        after,
+        match: `^${stream}$`,
+        headers: { 'content-type': 'application/json' },
+        body: '{"error":"The access token expired"}',
+      });
+      const run = await read(stream);
+      expect(run.code).toBe(0);
+      expect(server.faultsFired()).toBe(1);
 
-    // the 401'd request came after at least one page; then a token request; then the same request again
-    const reqs = server.requests().slice(seenBefore);
-    const dataAt = reqs.map((r, i) => (r.path === PATHS[stream] ? i : -1)).filter((i) => i >= 0);
-    const refused = dataAt[after];
-    expect(Number(reqs[refused].query.page)).toBeGreaterThan(1); // a page of this query went out before it
-    expect(reqs[refused + 1]?.path).toBe('/oauth/token');
-    expect(reqs[refused + 1]?.method).toBe('POST');
-    const retry = dataAt[after + 1];
-    expect(retry).toBeGreaterThan(refused + 1);
-    expect(reqs[retry].query).toEqual(reqs[refused].query);
-    expect(reqs[retry].headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect(server.hits('token for the fixture client') - tokensBefore).toBe(2); // the first, and the new one
-    expect(run.stdout).toMatch(/renewing the access token/);
-    expect(run.stdout + run.stderr).not.toContain(TOKEN);
+      // the 401'd request came after at least one page; then a token request; then the same request again
+      const reqs = server.requests().slice(seenBefore);
+      const dataAt = reqs.map((r, i) => (r.path === PATHS[stream] ? i : -1)).filter((i) => i >= 0);
+      const refused = dataAt[after];
+      expect(Number(reqs[refused].query.page)).toBeGreaterThan(1); // a page of this query went out before it
+      expect(reqs[refused + 1]?.path).toBe('/oauth/token');
+      expect(reqs[refused + 1]?.method).toBe('POST');
+      const retry = dataAt[after + 1];
+      expect(retry).toBeGreaterThan(refused + 1);
+      expect(reqs[retry].query).toEqual(reqs[refused].query);
+      expect(reqs[retry].headers.authorization).toBe(`Bearer ${TOKEN}`);
+      expect(server.hits('token for the fixture client') - tokensBefore).toBe(2); // the first, and the new one
+      expect(run.stdout).toMatch(/renewing the access token/);
+      expect(run.stdout + run.stderr).not.toContain(TOKEN);
 
-    // exactly the clean run's records: same primary keys, same count, same data
-    const got = byId(run, stream);
-    expect(countOf(run, stream)).toBe(countOf(clean, stream));
-    expect(new Set(got.keys())).toEqual(new Set(want.keys()));
-    expect(got).toEqual(want);
-  });
+      // exactly the clean run's records: same primary keys, same count, same data
+      const got = byId(run, stream);
+      expect(countOf(run, stream)).toBe(countOf(clean, stream));
+      expect(new Set(got.keys())).toEqual(new Set(want.keys()));
+      expect(got).toEqual(want);
+    },
+  );
 });

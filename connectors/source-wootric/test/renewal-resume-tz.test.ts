@@ -7,11 +7,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectorHarness, type ConnectorHarness } from '@conkit/acceptance-tests';
 
 const dataDir = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
-const config = { client_id: 'fixture-client-id', client_secret: 'wootric-test-secret-8d2c', start_date: '2016-12-01', base_url: '{{replay_url}}' };
+const config = {
+  client_id: 'fixture-client-id',
+  client_secret: 'wootric-test-secret-8d2c',
+  start_date: '2016-12-01',
+  base_url: '{{replay_url}}',
+};
 const wootric = () => connectorHarness({ connector: 'source-wootric', config, fixtures: true });
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
-const raw = (name: string) => JSON.parse(readFileSync(join(dataDir, `${name}.json`), 'utf8')) as Record<string, unknown>[];
+const raw = (name: string) =>
+  JSON.parse(readFileSync(join(dataDir, `${name}.json`), 'utf8')) as Record<string, unknown>[];
 
 describe('source-wootric', () => {
   it('renews a token that runs out by the clock before using it again, without losing its place', async () => {
@@ -23,7 +29,9 @@ describe('source-wootric', () => {
     server.addHandler((req) => {
       if (req.path === '/oauth/token') {
         issuedAt = Date.now();
-        return { body: JSON.stringify({ access_token: 'fixture-access-token-a1', token_type: 'bearer', expires_in: 2 }) };
+        return {
+          body: JSON.stringify({ access_token: 'fixture-access-token-a1', token_type: 'bearer', expires_in: 2 }),
+        };
       }
       if (req.path.startsWith('/v1/') && Date.now() - issuedAt > 2000) {
         refused++;
@@ -46,19 +54,37 @@ describe('source-wootric', () => {
   it('resumes from a bookmark inside a window: nothing before it is re-read, nothing after it is missed', async () => {
     h = await wootric();
     const all = raw('responses');
-    const bookmark = new Date(Date.parse(String(all[800].created_at).replace(' ', 'T').replace(/ ([+-]\d\d)(\d\d)$/, '$1:$2'))).toISOString();
-    const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'responses' }, stream_state: { created_at: bookmark } } }];
+    const bookmark = new Date(
+      Date.parse(
+        String(all[800].created_at)
+          .replace(' ', 'T')
+          .replace(/ ([+-]\d\d)(\d\d)$/, '$1:$2'),
+      ),
+    ).toISOString();
+    const state = [
+      { type: 'STREAM', stream: { stream_descriptor: { name: 'responses' }, stream_state: { created_at: bookmark } } },
+    ];
     const run = await h.read(['responses'], { state });
     expect(run.code).toBe(0);
     const got = h.records(run, 'responses');
-    const want = all.filter((r) => Date.parse(String(r.created_at).replace(' ', 'T').replace(/ ([+-]\d\d)(\d\d)$/, '$1:$2')) >= Date.parse(bookmark));
+    const want = all.filter(
+      (r) =>
+        Date.parse(
+          String(r.created_at)
+            .replace(' ', 'T')
+            .replace(/ ([+-]\d\d)(\d\d)$/, '$1:$2'),
+        ) >= Date.parse(bookmark),
+    );
     expect(want.length).toBeGreaterThan(800);
     expect(new Set(got.map((r) => r.id))).toEqual(new Set(want.map((r) => r.id)));
     expect(got.length).toBe(want.length);
     const last = h.state(run).stream!.stream_state as { created_at: string };
     expect(last.created_at > bookmark).toBe(true);
     // every query is bounded above by the sync's start, so a sync ends even while responses keep coming
-    const lt = h.server.requests().filter((r) => r.path === '/v1/responses').map((r) => Number(r.query['created[lt]']));
+    const lt = h.server
+      .requests()
+      .filter((r) => r.path === '/v1/responses')
+      .map((r) => Number(r.query['created[lt]']));
     expect(lt.every((s) => Math.abs(s - Date.now() / 1000) < 120)).toBe(true);
   });
 
@@ -67,7 +93,10 @@ describe('source-wootric', () => {
     // against a server enforcing 4 a second (source-ometria); a real minute is too long for this suite
     const { httpOptions } = await import('../src/client.js');
     const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-    const opts = httpOptions({ client_id: 'c', client_secret: 's', base_url: 'http://127.0.0.1:9' }, { log: silent, secrets: new (await import('@conkit/base')).SecretMasker() });
+    const opts = httpOptions(
+      { client_id: 'c', client_secret: 's', base_url: 'http://127.0.0.1:9' },
+      { log: silent, secrets: new (await import('@conkit/base')).SecretMasker() },
+    );
     expect(opts.rateLimit).toEqual({ perMinute: 100 });
   });
 

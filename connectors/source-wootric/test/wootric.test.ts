@@ -3,13 +3,24 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectorHarness, loadExchanges, type ConnectorHarness, type ConnectorHarnessOptions } from '@conkit/acceptance-tests';
+import {
+  connectorHarness,
+  loadExchanges,
+  type ConnectorHarness,
+  type ConnectorHarnessOptions,
+} from '@conkit/acceptance-tests';
 import { jsonFile } from '@conkit/base/testing';
 
 const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
 const SECRET = 'wootric-test-secret-5e1d';
-const config = { client_id: 'fixture-client-id', client_secret: SECRET, start_date: '2016-12-01', base_url: '{{replay_url}}' };
-const wootric = (o: Partial<ConnectorHarnessOptions> = { fixtures: true }) => connectorHarness({ connector: 'source-wootric', config, ...o });
+const config = {
+  client_id: 'fixture-client-id',
+  client_secret: SECRET,
+  start_date: '2016-12-01',
+  base_url: '{{replay_url}}',
+};
+const wootric = (o: Partial<ConnectorHarnessOptions> = { fixtures: true }) =>
+  connectorHarness({ connector: 'source-wootric', config, ...o });
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
 
@@ -24,7 +35,9 @@ describe('source-wootric', () => {
     const data = jsonFile(rows, 'big.json');
     const [token] = loadExchanges(join(fixtures, 'oauth.yaml'));
     const [responses] = loadExchanges(join(fixtures, 'data.yaml'));
-    h = await wootric({ replay: { exchanges: [token, { ...responses, dataset: { ...responses.dataset!, file: data }, dir: '/' }] } });
+    h = await wootric({
+      replay: { exchanges: [token, { ...responses, dataset: { ...responses.dataset!, file: data }, dir: '/' }] },
+    });
     const run = await h.read(['responses'], { timeoutMs: 300_000 });
     expect(run.code).toBe(0);
     const ids = h.records(run).map((r) => r.id as number);
@@ -37,7 +50,13 @@ describe('source-wootric', () => {
   it('renews an expired token mid-sync without losing its place, and waits out 429s without Retry-After', async () => {
     h = await wootric();
     // the second data request finds the token expired; two later ones are rate limited
-    h.server.addFault({ status: 401, times: 1, after: 1, match: '^responses$', body: '{"error":"The access token expired"}' });
+    h.server.addFault({
+      status: 401,
+      times: 1,
+      after: 1,
+      match: '^responses$',
+      body: '{"error":"The access token expired"}',
+    });
     h.server.addFault({ status: 429, times: 2, after: 5, match: '^responses$' });
     const run = await h.read(['responses'], { env: { CONKIT_RETRY_BASE_MS: '20' } });
     expect(run.code).toBe(0);

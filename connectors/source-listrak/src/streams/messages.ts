@@ -13,7 +13,15 @@ export default defineStream<Config>({
   cursorField: 'SendDate',
   stateMode: 'manual',
   stateSchema: partWindowStateSchema,
-  read: (ctx) => byParts(ctx, () => lists(ctx), listKey, async function* (l, range) {
-    yield (await listMessages(ctx, l.ListID, range)).map((m) => coerce({ ...m, ListID: m.ListID ?? l.ListID }, schema));
-  }),
+  read: (ctx) =>
+    byParts(
+      ctx,
+      () => lists(ctx),
+      listKey,
+      async function* (l, range) {
+        yield (await listMessages(ctx, l.ListID, range)).map((m) =>
+          coerce({ ...m, ListID: m.ListID ?? l.ListID }, schema),
+        );
+      },
+    ),
 });

@@ -12,9 +12,18 @@ export default defineStream<Config>({
   cursorField: 'AdditionDate',
   stateMode: 'manual',
   stateSchema: partWindowStateSchema,
-  read: (ctx) => byParts(ctx, () => lists(ctx), listKey, async function* (l, range) {
-    for await (const page of pages(ctx, 'ReportRangeSubscribedContacts', 'WSContactSubscriptionInfo', { ListID: l.ListID, ...range })) {
-      yield page.map((c) => coerce({ ...c, ListID: l.ListID }, schema));
-    }
-  }),
+  read: (ctx) =>
+    byParts(
+      ctx,
+      () => lists(ctx),
+      listKey,
+      async function* (l, range) {
+        for await (const page of pages(ctx, 'ReportRangeSubscribedContacts', 'WSContactSubscriptionInfo', {
+          ListID: l.ListID,
+          ...range,
+        })) {
+          yield page.map((c) => coerce({ ...c, ListID: l.ListID }, schema));
+        }
+      },
+    ),
 });

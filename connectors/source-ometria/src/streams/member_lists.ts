@@ -16,17 +16,25 @@ export default defineStream<Config>({
   cursorField: 'event_at',
   stateMode: 'manual',
   // per list, the newest change read so far
-  stateSchema: { type: 'object', properties: { lists: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } } },
+  stateSchema: {
+    type: 'object',
+    properties: { lists: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } } },
+  },
   read: async function* (ctx) {
     const marks: Record<string, string> = { ...((ctx.state?.lists as Record<string, string> | undefined) ?? {}) };
     for await (const l of paged(ctx.http, listsRequest, offsetPaging({ limit: PAGE }))) {
       const id = String(l.id);
       const from = sinceOf(ctx, marks[id]);
       let mark = from;
-      const request = (offset: string | number | undefined) => ({ path: `/v2/lists/${encodeURIComponent(id)}/changes`, params: { since: utcSeconds(Date.parse(from)), limit: PAGE, offset } });
+      const request = (offset: string | number | undefined) => ({
+        path: `/v2/lists/${encodeURIComponent(id)}/changes`,
+        params: { since: utcSeconds(Date.parse(from)), limit: PAGE, offset },
+      });
       for await (const page of pages(ctx.http, request, offsetPaging({ limit: PAGE }))) {
         const readAt = now();
-        const recs = page.map((c) => memberList(c, id, ctx.config, readAt)).filter((r) => !(typeof r.event_at === 'string' && r.event_at < from));
+        const recs = page
+          .map((c) => memberList(c, id, ctx.config, readAt))
+          .filter((r) => !(typeof r.event_at === 'string' && r.event_at < from));
         for (const r of recs) if (typeof r.event_at === 'string' && r.event_at > mark) mark = r.event_at;
         yield recs;
       }

@@ -17,7 +17,10 @@ export default defineStream<Config>({
   stateSchema: { type: 'object', properties: { updated_since: { type: 'string', format: 'date-time' } } },
   read: async function* (ctx) {
     const since = sinceOf(ctx, ctx.state?.updated_since);
-    const request = (offset: string | number | undefined) => ({ path: '/v2/profiles', params: { limit: PAGE, offset, updateSince: dayBefore(since) } });
+    const request = (offset: string | number | undefined) => ({
+      path: '/v2/profiles',
+      params: { limit: PAGE, offset, updateSince: dayBefore(since) },
+    });
     for await (const page of pages(ctx.http, request, offsetPaging({ limit: PAGE }))) {
       const readAt = now();
       yield page.map((p) => profile(p, ctx.config, since, readAt));
