@@ -82,7 +82,9 @@ export function checkConfig<C>(schema: JsonSchema, config: unknown): C {
   }
   const copy = structuredClone(config) as Record<string, unknown>;
   const validate = runtimeAjv().compile(schema);
-  const [first] = validate.errors ?? [];
-  if (!validate(copy) && first) throw configError(describeConfigError(first, schema));
+  if (!validate(copy)) {
+    const [first] = validate.errors ?? [];
+    throw configError(first ? describeConfigError(first, schema) : 'The config does not match the spec.');
+  }
   return copy as C;
 }

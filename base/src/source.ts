@@ -5,6 +5,7 @@ import type { AirbyteStream, ConnectorSpecification, JsonObject, SyncMode } from
 import type { AnyStreamDef, StreamContext } from './stream.js';
 import { normalizePrimaryKey } from './stream.js';
 import { HttpClient, type HttpOptions } from './http.js';
+import { withCommonFields } from './common-spec.js';
 import type { Logger } from './log.js';
 import type { SecretMasker } from './secrets.js';
 
@@ -43,6 +44,7 @@ export interface Source<C> extends SourceDef<C> {
 export function defineSource<C>(def: SourceDef<C>): Source<C> {
   return {
     ...def,
+    spec: withCommonFields(def.spec),
     catalog: (config) => ({ streams: streamsOf(def, config).map(toAirbyteStream) }),
   };
 }
