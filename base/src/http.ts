@@ -4,8 +4,16 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import type { AxiosInstance, AxiosResponse, AxiosError, CreateAxiosDefaults } from 'axios';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, CreateAxiosDefaults } from 'axios';
 import { ConnectorError, configError, systemError } from './errors.js';
+import {
+  describeNetworkError,
+  networkCode,
+  parseBody,
+  plainHeaders,
+  readErrorBody,
+  statusError,
+} from './http-response.js';
 import {
   decide,
   isUnreachableCode,
@@ -103,8 +111,7 @@ export class HttpClient {
       responseType: 'text',
       transformResponse: [(d: unknown) => d],
       validateStatus: () => true,
-      // redirects are followed by send(): axios's follow-redirects wrapper costs ~80 us per request
-      maxRedirects: 0,
+      maxRedirects: 0, // redirects are followed by send(), which says why
       proxy: false,
     };
   }
@@ -143,7 +150,7 @@ export class HttpClient {
         this.limiter.observe(res.headers as Record<string, unknown>);
         const decision = decide(res.status);
         if (decision.action === 'success') {
-          const parsed = this.parse<T>(req, res);
+          const parsed = parseBody<T>(req.expect, res);
           return parsed.ok
             ? { done: { status: res.status, headers: plainHeaders(res.headers), data: parsed.value } }
             : { retry: `${what} returned a body that is not valid JSON (${parsed.reason})` };
@@ -154,7 +161,7 @@ export class HttpClient {
           await this.opts.auth.refresh();
           return { retry: `${what} answered 401`, free: true };
         }
-        if (decision.action !== 'retry') throw this.statusError(what, res);
+        if (decision.action !== 'retry') throw statusError(what, res.status, res.data, this.opts.auth?.credential);
         return {
           retry: `${what} answered HTTP ${res.status}`,
           waitMs: serverWaitMs(res.headers as Record<string, unknown>),
@@ -166,8 +173,10 @@ export class HttpClient {
         maxMs: this.opts.backoffMaxMs,
         maxWaitMs: this.opts.maxWaitMs,
         log: this.opts.log,
-        unreachable: (code, n) =>
-          configError(unreachableMessage(this.urlOf(req.path), code, this.opts.endpoint, n, this.opts.baseURL)),
+        unreachable: (code, n) => {
+          const url = this.urlOf(req.path)?.href ?? req.path;
+          return configError(unreachableMessage(url, code, this.opts.endpoint, n, this.opts.baseURL));
+        },
       },
     );
   }
@@ -183,29 +192,24 @@ export class HttpClient {
 
   private checkedBase = false;
 
-  private urlOf(path: string): string {
-    try {
-      return new URL(path, this.opts.baseURL).href;
-    } catch {
-      return `${this.opts.baseURL ?? ''}${path}`;
-    }
-  }
-
   /** A malformed base URL is the user's to fix; say so before any retry loop starts. */
   private checkUrl(path: string): void {
     if (this.checkedBase) return;
-    let url: URL | undefined;
-    try {
-      url = new URL(path, this.opts.baseURL);
-    } catch {
-      url = undefined;
-    }
+    const url = this.urlOf(path);
     if (!url || !/^https?:$/.test(url.protocol)) {
       throw configError(
         `The URL '${this.opts.baseURL ?? ''}${path}' is not a valid http(s) URL. Check the base URL / endpoint in the config.`,
       );
     }
     this.checkedBase = true;
+  }
+
+  private urlOf(path: string): URL | undefined {
+    try {
+      return new URL(path, this.opts.baseURL);
+    } catch {
+      return undefined;
+    }
   }
 
   private client(): Promise<AxiosInstance> {
@@ -228,21 +232,29 @@ export class HttpClient {
     if ((req.expect ?? 'json') !== 'text') headers.accept ??= 'application/json';
     const responseType = req.expect === 'stream' ? 'stream' : 'text';
     let method: string = req.method ?? 'GET';
-    let url = withQuery(req.path, req.params);
-    for (let hop = 0; ; hop++) {
+    // the first hop's query is axios's (params); a redirect goes to its Location as it is
+    let hop: Pick<AxiosRequestConfig, 'url' | 'params'> = { url: req.path, params: req.params };
+    // Redirects are followed here rather than by axios (maxRedirects, follow-redirects) for one
+    // guarantee: every hop waits for a rate-limiter slot before it leaves, as the service counts it
+    // like any request. follow-redirects calls its beforeRedirect hook synchronously and sends the
+    // next hop as soon as it returns, so a hop could not wait for its slot (take() is async) and a
+    // redirecting endpoint would put two requests into one slot. (The other guarantees below,
+    // credentials kept to their origin, 303 and 301/302 after POST as GET, a clear error after
+    // MAX_REDIRECTS hops, axios could keep through beforeRedirect.)
+    for (let n = 0; ; n++) {
       const ax = await this.client();
       // the slot is taken when the request is ready to leave: loading axios or fetching a token
       // first would otherwise eat into the spacing the service sees
       await this.limiter.take();
-      const res = await ax.request<string>({ method, url, headers, data, responseType });
+      const res = await ax.request<string>({ ...hop, method, headers, data, responseType });
       const location = REDIRECTS.has(res.status) ? res.headers.location : undefined;
-      if (typeof location !== 'string' || !location) return this.readErrorBody(res, responseType);
+      if (typeof location !== 'string' || !location) return readErrorBody(res, responseType);
       if (responseType === 'stream') (res.data as unknown as Readable).destroy();
-      if (hop >= MAX_REDIRECTS)
+      if (n >= MAX_REDIRECTS)
         throw systemError(
           `${req.method ?? 'GET'} ${req.path} was redirected more than ${MAX_REDIRECTS} times (last to ${location}). Check the base URL in the config.`,
         );
-      const from = new URL(ax.getUri({ url }));
+      const from = new URL(ax.getUri(hop));
       const to = new URL(location, from);
       // credentials go only where they were meant to: another origin gets none of them
       if (to.origin !== from.origin) {
@@ -254,59 +266,8 @@ export class HttpClient {
         data = undefined;
         delete headers['content-type'];
       }
-      url = to.href;
+      hop = { url: to.href };
     }
-  }
-
-  /** Error statuses are judged on their text, like any other response, even when a stream was asked for. */
-  private async readErrorBody(
-    res: AxiosResponse<string>,
-    responseType: 'stream' | 'text',
-  ): Promise<AxiosResponse<string>> {
-    if (responseType === 'stream' && (res.status < 200 || res.status >= 300)) {
-      const chunks: Buffer[] = [];
-      for await (const c of res.data as unknown as Readable) chunks.push(c as Buffer);
-      res.data = Buffer.concat(chunks).toString('utf8');
-    }
-    return res;
-  }
-
-  private parse<T>(
-    req: HttpRequest,
-    res: AxiosResponse<string>,
-  ): { ok: true; value: T } | { ok: false; reason: string } {
-    if (req.expect === 'text') return { ok: true, value: res.data as unknown as T };
-    if (req.expect === 'stream')
-      return {
-        ok: true,
-        value: { status: res.status, headers: plainHeaders(res.headers), body: res.data } as unknown as T,
-      };
-    const body = res.data ?? '';
-    if (body.trim() === '') return { ok: true, value: null as T };
-    try {
-      return { ok: true, value: JSON.parse(body) as T };
-    } catch (e) {
-      return { ok: false, reason: `${(e as Error).message}; ${body.length} bytes, possibly truncated` };
-    }
-  }
-
-  private statusError(what: string, res: AxiosResponse<string>): ConnectorError {
-    const reason = excerpt(res.data);
-    if (res.status === 401 || res.status === 403) {
-      const cred = this.opts.auth?.credential ?? 'credentials';
-      return new ConnectorError(
-        `The service rejected the ${cred} (HTTP ${res.status}${reason ? `: ${reason}` : ''}). Check the ${cred} in the config${res.status === 403 ? ' and the permissions of the account' : ''}.`,
-        { failureType: 'config_error', status: res.status },
-      );
-    }
-    if (res.status === 404)
-      return new ConnectorError(
-        `${what} answered HTTP 404 Not Found${reason ? `: ${reason}` : ''}. Check the base URL in the config.`,
-        { status: 404 },
-      );
-    return new ConnectorError(`${what} answered HTTP ${res.status}${reason ? `: ${reason}` : ''}.`, {
-      status: res.status,
-    });
   }
 
   close(): void {
@@ -317,65 +278,4 @@ export class HttpClient {
 
 export function createHttpClient(options: HttpOptions = {}): HttpClient {
   return new HttpClient(options);
-}
-
-// axios's own query encoding (encodeURIComponent, then ':', '$', ',' left plain and spaces as '+'),
-// so the wire is what it was when axios built the query, without its per-request serializer
-// (~15% of axios's time per request).
-const PLAIN = /^[\w.!~*'():$,-]*$/; // what that encoding leaves as it is: most keys, numbers and dates
-const encodeParam = (v: string): string =>
-  PLAIN.test(v)
-    ? v
-    : encodeURIComponent(v).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
-
-// axios's config merge drops these keys from params (prototype-pollution guard)
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** `path` with `params` appended as axios would (null/undefined left out, keys trimmed, any #fragment dropped). */
-export function withQuery(path: string, params: HttpRequest['params']): string {
-  if (!params) return path;
-  let query = '';
-  for (const k of Object.keys(params)) {
-    const v = params[k];
-    if (v === undefined || v === null || UNSAFE_KEYS.has(k)) continue;
-    query += `${query ? '&' : ''}${encodeParam(k.trim())}=${encodeParam(String(v))}`;
-  }
-  if (!query) return path;
-  const hash = path.indexOf('#');
-  const base = hash === -1 ? path : path.slice(0, hash);
-  return `${base}${base.includes('?') ? '&' : '?'}${query}`;
-}
-
-function plainHeaders(h: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((h ?? {}) as Record<string, unknown>))
-    if (v !== undefined) out[k.toLowerCase()] = String(v);
-  return out;
-}
-
-function excerpt(body: unknown): string {
-  const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 300 ? `${oneLine.slice(0, 300)}...` : oneLine;
-}
-
-const isAxiosError = (err: unknown): err is AxiosError =>
-  !!err && typeof err === 'object' && (err as { isAxiosError?: unknown }).isAxiosError === true;
-
-function networkCode(err: unknown): string | undefined {
-  if (!isAxiosError(err)) return (err as { code?: string } | undefined)?.code;
-  return err.code === 'ERR_BAD_RESPONSE' || !err.code
-    ? ((err.cause as { code?: string } | undefined)?.code ?? err.code)
-    : err.code;
-}
-
-function describeNetworkError(err: unknown): string {
-  if (isAxiosError(err)) {
-    const code = err.code ?? (err.cause as { code?: string } | undefined)?.code;
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return `timed out (${code})`;
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host not found (${code})`;
-    if (code === 'ECONNREFUSED') return 'connection refused';
-    return `${err.message}${code ? ` (${code})` : ''}`;
-  }
-  return err instanceof Error ? err.message : String(err);
 }
