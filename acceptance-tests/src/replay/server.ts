@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { differences, type LiveRequest } from './match.js';
 import { loadExchanges, responseBody, type Exchange, type FaultSpec } from './fixtures.js';
 import { answerDataset, prepareDataset } from './dataset.js';
+import { afterLatency } from './latency.js';
 
 export type Handler = (
   req: LiveRequest,
@@ -31,6 +32,8 @@ export interface ReplayServer {
   faultsFired(): number;
   /** How many requests were refused with 429 for passing the rolling-window limit (ReplayOptions.rateLimit). */
   rateLimited(): number;
+  /** Every request that arrived since the server started: answered, refused (429) or unmatched (599). */
+  received(): number;
   hits(name: string): number;
 }
 
@@ -44,6 +47,11 @@ export interface ReplayOptions {
    * a rolling window does. Refused requests count too.
    */
   rateLimit?: { count: number; windowMs: number };
+  /**
+   * A service this far away: every response (429s, 599s and faults included) leaves at least this
+   * many milliseconds after its request arrived. Default 0.
+   */
+  latencyMs?: number;
 }
 
 interface ActiveFault {
@@ -83,11 +91,17 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
     return arrivals.length > limit.count;
   };
 
+  let received = 0;
   const server = http.createServer((req, res) => {
+    received++;
     if (overLimit()) {
       refused++;
       req.resume();
-      res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'rate limit exceeded' }));
+      afterLatency(opts.latencyMs, () =>
+        res
+          .writeHead(429, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'rate limit exceeded' })),
+      );
       return;
     }
     const chunks: Buffer[] = [];
@@ -104,7 +118,7 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
         body: Buffer.concat(chunks).toString('utf8'),
       };
       seen.push(live);
-      void answer(live, req, res);
+      afterLatency(opts.latencyMs, () => void answer(live, req, res));
     });
   });
 
@@ -223,6 +237,7 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
     clearFaults: () => void faults.splice(0),
     faultsFired: () => fired,
     rateLimited: () => refused,
+    received: () => received,
     hits: (name) => hits.get(name) ?? 0,
   };
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { verifySigV4, type Credentials } from './sigv4.js';
+import { afterLatency } from '../replay/latency.js';
 
 export interface S3Fault {
   kind: 'SlowDown' | 'InternalError' | 'drop';
@@ -35,6 +36,7 @@ export interface S3Server {
   put(bucket: string, key: string, body: string | Buffer): Promise<void>;
   createBucket(bucket: string): Promise<void>;
   client(): S3Client;
+  /** Every request that arrived (uploads, refusals and faults too), in order of arrival. */
   requests: { method: string; path: string }[];
 }
 
@@ -64,7 +66,13 @@ const errorXml = (code: string, message: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>conkit-local</RequestId></Error>`;
 
 export async function startS3Server(
-  opts: { credentials?: Credentials; region?: string; fixtures?: string } = {},
+  opts: {
+    credentials?: Credentials;
+    region?: string;
+    fixtures?: string;
+    /** Every response (listings, GetObject, errors, uploads) leaves at least this many ms after its request arrived. */
+    latencyMs?: number;
+  } = {},
 ): Promise<S3Server> {
   const creds = opts.credentials ?? DEFAULT_S3_CREDENTIALS;
   const region = opts.region ?? 'us-east-1';
@@ -80,7 +88,7 @@ export async function startS3Server(
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v ?? '')]),
     );
     requests.push({ method: req.method ?? 'GET', path: url.pathname });
-    void (async () => {
+    const serve = async (): Promise<void> => {
       const verdict = await verifySigV4(
         { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers },
         creds,
@@ -146,7 +154,8 @@ export async function startS3Server(
       );
       upstream.on('error', () => res.destroy());
       req.pipe(upstream);
-    })();
+    };
+    afterLatency(opts.latencyMs, () => void serve());
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
