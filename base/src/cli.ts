@@ -2,14 +2,28 @@
 // config_error naming the command or flag, never a usage dump on stdout.
 import yargs from 'yargs';
 import { configError } from './errors.js';
+import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from './protocol.js';
 
 export type Command =
   | { command: 'spec' }
   | { command: 'check'; config: string }
   | { command: 'discover'; config: string }
-  | { command: 'read'; config: string; catalog: string; state?: string }
+  | { command: 'read'; config: string; catalog: string; state?: string; inputs?: ReadInputs }
   | { command: 'help'; text: string }
   | { command: 'version' };
+
+/**
+ * How a read's --catalog and --state files become the configured catalog and per-stream states the
+ * read path takes. Airbyte mode reads them as they are; Singer mode (singer/mode.ts) translates.
+ */
+export interface ReadInputs {
+  /** The flag named in errors about the catalog file (--catalog or --properties). */
+  catalogFlag: string;
+  /** The configured catalog, from the file's content (undefined when none was given) and the discovered catalog. */
+  catalog(given: unknown, discovered: AirbyteCatalog): ConfiguredAirbyteCatalog;
+  /** The per-stream states (what parseState reads), from the --state file's content. */
+  state(given: unknown): unknown;
+}
 
 const COMMANDS = ['spec', 'check', 'discover', 'read'];
 
@@ -32,6 +46,7 @@ export async function parseArgs(argv: string[], name: string, version: string): 
         .option('catalog', { type: 'string', demandOption: true, describe: 'configured catalog JSON file' })
         .option('state', { type: 'string', describe: 'state JSON file from a previous read' }),
     )
+    .command('singer', 'Run as a Singer tap (--discover, --catalog, --state, --about); see singer --help')
     .strictCommands()
     .version(false)
     .help(false)

@@ -19,13 +19,18 @@ const COMMON_FIELDS: Record<string, JsonSchema> = {
     type: 'object',
     title: 'Stream maps',
     description:
-      "Meltano-style stream maps, per stream: a property set to null is dropped, set to an expression (md5(email), sha256(email + config['hash_seed'])) is computed; __else__: null keeps only the listed properties; __alias__ renames the stream.",
+      "Meltano-style stream maps, per stream: a property set to null is dropped, set to an expression (md5(email), sha256(email + config['hash_seed'])) is computed; __else__: null keeps only the listed properties (and the key); __alias__ renames the stream; __key_properties__ replaces the key. A stream set to null is not synced. Applied in both protocols; discover shows the mapped streams. See docs/singer.md.",
+    additionalProperties: { type: ['object', 'null'] },
+    examples: [{ end_users: { email: 'sha256(email + config["hash_seed"])', __alias__: 'wootric_end_users' } }],
     order: 91,
   },
   stream_map_config: {
     type: 'object',
     title: 'Stream map config',
-    description: "Values the stream map expressions read as config['name'] (for example a hash seed).",
+    description:
+      "Values the stream map expressions read as config['name'] (for example a hash seed). Each is a string, and is masked like a password in everything the connector prints.",
+    // masked: a hash seed known to a reader of the logs would let them test guesses against the hashes
+    additionalProperties: { type: 'string', airbyte_secret: true },
     order: 92,
   },
 };

@@ -17,6 +17,7 @@ import { readStream } from './read.js';
 import type { AnyStreamDef, StreamContext } from './stream.js';
 import { checkStreamState, cursorStateSchema } from './state-check.js';
 import { tuneHeapForStreaming } from './heap.js';
+import { isSingerMode, singerMode } from './singer/mode.js';
 
 export interface RunOptions {
   stdout?: NodeJS.WritableStream;
@@ -25,7 +26,10 @@ export interface RunOptions {
 
 export async function runSource<C>(source: Source<C>, argv: string[], opts: RunOptions = {}): Promise<number> {
   const masker = new SecretMasker();
-  const out = new OutputWriter((opts.stdout ?? process.stdout) as never, masker);
+  // Singer mode is the same run with its inputs and output translated (singer/mode.ts)
+  const singer = isSingerMode(argv) ? singerMode(source) : undefined;
+  const sink = (opts.stdout ?? process.stdout) as never;
+  const out = singer ? singer.writer(sink, masker) : new OutputWriter(sink, masker);
   const log = createLogger(out, logLevelFromEnv());
   const restore = guardProcess(out, masker, log);
   // Only a connector that owns its process tunes V8: in-process callers (tests, embedders) keep theirs.
@@ -36,7 +40,7 @@ export async function runSource<C>(source: Source<C>, argv: string[], opts: RunO
   let code = 0;
   let http: HttpClient | undefined;
   try {
-    const cmd = await parseArgs(argv, source.name, source.version);
+    const cmd = singer ? await singer.parse(argv.slice(1)) : await parseArgs(argv, source.name, source.version);
     http = await execute(source, cmd, out, log, masker);
   } catch (err) {
     code = 1;
@@ -114,11 +118,12 @@ async function execute<C>(
     await out.write(messages.catalog(source.catalog(config)));
     return undefined;
   }
-  const catalog = checkCatalog(await readJsonFile(cmd.catalog, '--catalog'));
+  const catalogFile = cmd.catalog ? await readJsonFile(cmd.catalog, cmd.inputs?.catalogFlag ?? '--catalog') : undefined;
+  const catalog = checkCatalog(cmd.inputs ? cmd.inputs.catalog(catalogFile, source.catalog(config)) : catalogFile);
   const repeated = (name: string): void =>
     log.warn(`The --state file holds more than one entry for stream '${name}'; the last one is used.`);
   const states = cmd.state
-    ? parseState(await readJsonFile(cmd.state, '--state'), repeated)
+    ? parseState((cmd.inputs?.state ?? ((s: unknown) => s))(await readJsonFile(cmd.state, '--state')), repeated)
     : new Map<string, JsonObject>();
   const defs = new Map(streamsOf(source, config).map((s) => [s.name, s]));
   for (const cs of catalog.streams) {

@@ -152,12 +152,15 @@ export function secretPaths(schema: JsonSchema, prefix: string[] = []): string[]
       if (Array.isArray(alts)) for (const alt of alts) visit(alt, path);
     }
     if (n.items) visit(n.items, [...path, '*']);
+    // an object of free keys whose values are secrets (stream_map_config's hash seeds)
+    if (n.additionalProperties && typeof n.additionalProperties === 'object')
+      visit(n.additionalProperties, [...path, '*']);
   };
   visit(schema, prefix);
   return paths;
 }
 
-/** Collects the values found at the given paths of a config object ('*' walks every array element). */
+/** Collects the values found at the given paths of a config object ('*' walks every array element or object value). */
 export function valuesAt(config: unknown, paths: string[][]): unknown[] {
   const out: unknown[] = [];
   const walk = (node: unknown, path: string[]): void => {
@@ -167,7 +170,7 @@ export function valuesAt(config: unknown, paths: string[][]): unknown[] {
     }
     if (node === null || typeof node !== 'object') return;
     const [head, ...rest] = path;
-    if (head === '*' && Array.isArray(node)) for (const el of node) walk(el, rest);
+    if (head === '*') for (const el of Object.values(node)) walk(el, rest);
     else walk((node as Record<string, unknown>)[head], rest);
   };
   for (const p of paths) walk(config, p);

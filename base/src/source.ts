@@ -6,6 +6,7 @@ import type { AnyStreamDef, StreamContext } from './stream.js';
 import { normalizePrimaryKey } from './stream.js';
 import { HttpClient, type HttpOptions } from './http.js';
 import { withCommonFields } from './common-spec.js';
+import { withStreamMaps } from './maps/stream-maps.js';
 import type { Logger } from './log.js';
 import type { SecretMasker } from './secrets.js';
 
@@ -46,11 +47,17 @@ export function defineSource<C>(def: SourceDef<C>): Source<C> {
     ...def,
     spec: withCommonFields(def.spec),
     catalog: (config) => ({ streams: streamsOf(def, config).map(toAirbyteStream) }),
+    // the config's stream maps are checked with the rest of the config: check reports them as FAILED
+    validate: (config) => {
+      def.validate?.(config);
+      streamsOf(def, config);
+    },
   };
 }
 
+/** The source's streams as the config's stream_maps shape them: every command reads streams here. */
 export function streamsOf<C>(def: SourceDef<C>, config: C): AnyStreamDef<C>[] {
-  return typeof def.streams === 'function' ? def.streams(config) : def.streams;
+  return withStreamMaps(typeof def.streams === 'function' ? def.streams(config) : def.streams, config);
 }
 
 export function toAirbyteStream<C>(s: AnyStreamDef<C>): AirbyteStream {
