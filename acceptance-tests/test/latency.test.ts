@@ -2,7 +2,7 @@
 // it is (data, 429, 599, an S3 listing, GetObject, a refused signature, an upload), leaves at least
 // latencyMs after its request arrived; requests in flight together wait together, not in turn; and
 // the servers count every request. Without the option the same requests answer far sooner, so the
-// lower bounds below are what the option adds.
+// lower bounds below are what the option adds. Also: a replay rate limit that covers some paths only.
 import { describe, expect, it } from 'vitest';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { startReplayServer } from '../src/replay/server.js';
@@ -107,6 +107,19 @@ async function s3Times(latencyMs?: number) {
     await s3.close();
   }
 }
+
+describe('replay server rateLimit.paths', () => {
+  it('counts and refuses only the requests to the limited paths', async () => {
+    const s = await startReplayServer({ rateLimit: { count: 1, windowMs: 60_000, paths: '^/v1/' } });
+    s.addHandler(() => ({ body: '{}' }));
+    const statuses: number[] = [];
+    for (const p of ['/oauth/token', '/v1/a', '/oauth/token', '/v1/b?page=2'])
+      statuses.push(await fetch(`${s.url}${p}`).then(async (r) => (await r.arrayBuffer(), r.status)));
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect([s.received(), s.rateLimited()]).toEqual([4, 1]);
+    await s.close();
+  });
+});
 
 describe('S3 server latencyMs', () => {
   it('holds uploads, listings, GetObject and refusals, concurrent ones together, and counts them', async () => {

@@ -46,7 +46,12 @@ export interface ReplayOptions {
    * arrived within the last `windowMs` is answered 429 (without Retry-After), as a service counting
    * a rolling window does. Refused requests count too.
    */
-  rateLimit?: { count: number; windowMs: number };
+  rateLimit?: {
+    count: number;
+    windowMs: number;
+    /** Only requests whose path matches this pattern count (and can be refused); default all. */
+    paths?: string;
+  };
   /**
    * A service this far away: every response (429s, 599s and faults included) leaves at least this
    * many milliseconds after its request arrived. Default 0.
@@ -82,9 +87,9 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
 
   const arrivals: number[] = [];
   let refused = 0;
-  const overLimit = (): boolean => {
+  const overLimit = (url = '/'): boolean => {
     const limit = opts.rateLimit;
-    if (!limit) return false;
+    if (!limit || (limit.paths && !new RegExp(limit.paths).test(url.split('?')[0]))) return false;
     const now = performance.now();
     while (arrivals.length && arrivals[0] <= now - limit.windowMs) arrivals.shift();
     arrivals.push(now);
@@ -94,7 +99,7 @@ export async function startReplayServer(opts: ReplayOptions = {}): Promise<Repla
   let received = 0;
   const server = http.createServer((req, res) => {
     received++;
-    if (overLimit()) {
+    if (overLimit(req.url)) {
       refused++;
       req.resume();
       afterLatency(opts.latencyMs, () =>
