@@ -16,28 +16,28 @@ import { interleave, measure } from '../measure.js';
 import type { Row } from '../table.js';
 import { runErrors } from '../check.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const main = (c: string): string => join(root, 'connectors', c, 'dist', 'main.js');
+export const root = fileURLToPath(new URL('../../../', import.meta.url));
+export const main = (c: string): string => join(root, 'connectors', c, 'dist', 'main.js');
 const rawHttp = fileURLToPath(new URL('../bundles/raw-http.js', import.meta.url));
 const rawS3 = fileURLToPath(new URL('../bundles/raw-s3-csv.js', import.meta.url));
 const farosReplay = fileURLToPath(new URL('./faros-replay.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'bench-'));
 chmodSync(work, 0o755);
 let n = 0;
-const file = (v: unknown): string => {
+/** A file in the bench's scratch directory holding `v` (JSON unless a string). */
+export const file = (v: unknown): string => {
   const f = join(work, `${n++}.json`);
   writeFileSync(f, typeof v === 'string' ? v : JSON.stringify(v));
   return f;
 };
-const catalog = (stream: string) =>
+/** A catalog of these streams, each read in full. */
+export const catalog = (...streams: string[]) =>
   file({
-    streams: [
-      {
-        stream: { name: stream, json_schema: {}, supported_sync_modes: ['full_refresh'] },
-        sync_mode: 'full_refresh',
-        destination_sync_mode: 'overwrite',
-      },
-    ],
+    streams: streams.map((name) => ({
+      stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh'] },
+      sync_mode: 'full_refresh',
+      destination_sync_mode: 'overwrite',
+    })),
   });
 const ENV = { CONKIT_PACING: 'off' };
 // BENCH_KIT_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the connector processes (BENCH_RAW_FLAGS the raw ones).
@@ -203,16 +203,16 @@ export async function ometriaProfiles(records: number): Promise<Row[]> {
 /** Listrak's envelopes as the real v31 WSDL shapes them (connectors/source-listrak/fixtures/envelope.mjs). */
 interface ListrakEnvelopes {
   envelope(op: string, rows: Record<string, unknown>[]): string;
-  listRow(id: number): Record<string, unknown>;
-  messageRow(listId: number, msgId: number): Record<string, unknown>;
+  listRow(id: number, over?: Record<string, unknown>): Record<string, unknown>;
+  messageRow(listId: number, msgId: number, over?: Record<string, unknown>): Record<string, unknown>;
 }
+export const listrakEnvelopes = async (): Promise<ListrakEnvelopes> =>
+  (await import(pathToFileURL(join(root, 'connectors/source-listrak/fixtures/envelope.mjs')).href)) as ListrakEnvelopes;
 
 export async function listrakSends(records: number): Promise<Row[]> {
   const PER = 500;
   const pages = Math.ceil(records / PER);
-  const { envelope, listRow, messageRow } = (await import(
-    pathToFileURL(join(root, 'connectors/source-listrak/fixtures/envelope.mjs')).href
-  )) as ListrakEnvelopes;
+  const { envelope, listRow, messageRow } = await listrakEnvelopes();
   const server = await startReplayServer();
   server.addHandler((req) => {
     const call = soapCall(req);
