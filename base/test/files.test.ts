@@ -5,20 +5,10 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-// csv-parse is the connectors' dependency; the kit takes the parser it is given
-import { parse as csvParse } from '../../connectors/source-ometria/node_modules/csv-parse/lib/index.js';
 import { startS3Server, type S3Server } from '../../acceptance-tests/src/s3/server.js';
 import { ConnectorError } from '../src/errors.js';
-import {
-  byDay,
-  byLastModified,
-  csvRows,
-  fileStream,
-  jsonRows,
-  reject,
-  type FileLedger,
-  type Parsed,
-} from '../src/files.js';
+import { byDay, byLastModified, fileStream, reject, type FileLedger } from '../src/files.js';
+import { csvParse, csvRows, jsonRows, type Parsed } from '../src/rows.js';
 import type { JsonObject } from '../src/protocol.js';
 import { createS3Client, type S3Object, type S3Settings } from '../src/s3.js';
 import { Checkpoint, type StreamContext, type StreamDef } from '../src/stream.js';

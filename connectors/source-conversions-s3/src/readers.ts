@@ -2,9 +2,8 @@
 // header-less CSV with the separator detected (csv-parse), JSON as an array, JSON lines or the
 // single-quoted row file Botify's page shows (JSON5); one file a day. The kit lists, opens and parses.
 import type { Readable } from 'node:stream';
-import { parse as csvParse } from 'csv-parse';
 import JSON5 from 'json5';
-import { byDay, csvRows as csvBatches, jsonRows as jsonBatches, type Parsed } from '@conkit/base/s3';
+import { byDay, csvParse, csvRows as csvBatches, jsonRows as jsonBatches, type Parsed } from '@conkit/base/s3';
 import type { Config, Field } from './config.js';
 import { dateOfKey } from './rules.js';
 

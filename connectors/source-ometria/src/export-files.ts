@@ -2,8 +2,7 @@
 // header row, JSON lines or a JSON array, gzip or not. Layout, names and format are undocumented
 // (WIRE.md): only keys naming email events are read. Listing, state and opening are the kit's (fileStream).
 import type { Readable } from 'node:stream';
-import { parse as csvParse } from 'csv-parse';
-import { csvRows, jsonRows, type Parsed, type S3Object } from '@conkit/base/s3';
+import { csvParse, csvRows, jsonRows, type Parsed, type S3Object } from '@conkit/base/s3';
 
 /** An export file of email events: a readable format, and "email" in its key below the prefix. */
 export const isEmailEventsFile = (key: string, prefix = ''): boolean =>
