@@ -128,9 +128,10 @@ async function httpCase(
   ];
 }
 
-export async function wootric(records: number): Promise<Row[]> {
-  const rows = Array.from({ length: records }, (_, i) => {
-    const s = 1481878800 + Math.floor(i / 3);
+/** Wootric responses as the API sends them (WIRE.md), `perSecond` created a second from 2016-12-16 09:00 UTC. */
+export const wootricResponses = (records: number, perSecond: number) =>
+  Array.from({ length: records }, (_, i) => {
+    const s = 1481878800 + Math.floor(i / perSecond);
     return {
       id: i + 1,
       created_at: `${new Date((s - 28800) * 1000).toISOString().replace('T', ' ').slice(0, 19)} -0800`,
@@ -142,7 +143,9 @@ export async function wootric(records: number): Promise<Row[]> {
       tags: [],
     };
   });
-  const data = file(rows);
+
+export async function wootric(records: number): Promise<Row[]> {
+  const data = file(wootricResponses(records, 3));
   const fx = join(root, 'connectors/source-wootric/fixtures/http');
   const [token] = loadExchanges(join(fx, 'oauth.yaml'));
   const [responses] = loadExchanges(join(fx, 'data.yaml'));

@@ -11,7 +11,7 @@ import {
   type Exchange,
   type ReplayServer,
 } from '@conkit/acceptance-tests';
-import { file, listrakEnvelopes, root } from './connectors.js';
+import { file, listrakEnvelopes, root, wootricResponses } from './connectors.js';
 
 /** A vendor's documented limit: `count` requests in any `windowMs` (to the paths matching `paths`, default all). */
 export interface VendorLimit {
@@ -238,19 +238,7 @@ export const wootric: LatencyCase = {
   start: async (latencyMs) => {
     const fx = join(root, 'connectors/source-wootric/fixtures/http');
     const [token] = loadExchanges(join(fx, 'oauth.yaml'));
-    const responses = Array.from({ length: RESPONSES }, (_, i) => {
-      const s = 1481878800 + i; // one a second from 2016-12-16 09:00 UTC
-      return {
-        id: i + 1,
-        created_at: `${new Date((s - 28800) * 1000).toISOString().replace('T', ' ').slice(0, 19)} -0800`,
-        updated_at: '2016-12-16 09:05:00 -0800',
-        score: i % 11,
-        text: `comment ${i}`,
-        survey_id: 3,
-        end_user_id: i % 1000,
-        tags: [],
-      };
-    });
+    const responses = wootricResponses(RESPONSES, 1);
     // the fixture's X-Rate-Limit headers are static (99 left, a reset long past) and the kit follows a
     // server's own budget over its declared limit: served without them, the kit paces by its 100 a
     // minute, and the server refuses (429) the 101st request of any minute as Wootric does
