@@ -10,7 +10,7 @@
 // Run from the connector's folder; esbuild is resolved from there (a devDependency of each
 // connector, so a filtered install in an image build has it too).
 import { createRequire } from 'node:module';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const require = createRequire(join(process.cwd(), 'package.json'));
@@ -35,3 +35,12 @@ await esbuild.build({
     js: "import { createRequire as __conkitCreateRequire } from 'node:module';\nconst require = __conkitCreateRequire(import.meta.url);",
   },
 });
+// A connector's dist/main.js also runs as a Singer tap: `main.js singer ...`. Its package declares a
+// bin tap-<vendor> -> dist/tap.js, this two-line program, so `tap-wootric --config c.json --discover`
+// (how Meltano and the Singer spec call a tap) is that same bundle with `singer` put in front.
+if (name === 'main')
+  writeFileSync(
+    join(outdir, 'tap.js'),
+    "#!/usr/bin/env node\n// tap-<vendor>: this connector as a Singer tap (made by scripts/bundle.mjs)\nprocess.argv.splice(2, 0, 'singer');\nawait import('./main.js');\n",
+    { mode: 0o755 },
+  );
