@@ -3,6 +3,8 @@
 // and stream maps that hash every email and drop every name in both protocols. Each connector has
 // its own one-line file (singer-source-*.test.ts) so the four run side by side.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   compareCursor,
@@ -14,7 +16,7 @@ import {
 } from '@conkit/base';
 import { catalogFor, jsonFile, ofType, runConnector, type ConnectorRun } from '@conkit/base/testing';
 import { connectorHarness, type ConnectorHarness } from '../src/harness.js';
-import { loadAcceptanceConfigs } from '../src/suite/config.js';
+import { connectorDir, loadAcceptanceConfigs } from '../src/suite/config.js';
 import { lastState, singerOutput, type SingerOutput } from '../src/suite/singer.js';
 
 type StreamMaps = Record<string, Record<string, string | null>>;
@@ -81,6 +83,23 @@ export function singerFor(c: SingerCase): void {
       spec = ofType(await runConnector(h.main, ['spec']), 'SPEC')[0].spec.connectionSpecification;
     });
     afterAll(async () => h?.close());
+
+    it('the package bin tap-<vendor> is Singer mode', async () => {
+      const pkg = JSON.parse(readFileSync(join(connectorDir(c.connector), 'package.json'), 'utf8')) as {
+        bin: Record<string, string>;
+      };
+      const tap = c.connector.replace(/^source-/, 'tap-');
+      const bin = join(connectorDir(c.connector), pkg.bin[tap]);
+      // started as the installed bin is: the file itself, by its #! line
+      const about = await runConnector('', ['--about', '--format=json'], { command: [bin] });
+      expect(about.code, about.stderr).toBe(0);
+      expect(JSON.parse(about.stdout)).toMatchObject({
+        name: tap,
+        capabilities: expect.arrayContaining(['discover', 'state', 'stream-maps']),
+      });
+      const discover = await runConnector('', ['--config', jsonFile(h.config), '--discover'], { command: [bin], env });
+      expect((JSON.parse(discover.stdout) as { streams: unknown[] }).streams.length).toBe(catalog.streams.length);
+    });
 
     it('discover: a Singer catalog of the same streams, with keys and metadata breadcrumbs', async () => {
       const singer = await singerDiscover();
