@@ -77,5 +77,41 @@ if (!engine) {
         await env.close();
       }
     }, 300_000);
+
+    it('runs as a Singer tap inside the container (docker run <image> singer ...)', async () => {
+      const env = await startEnvironment(name);
+      try {
+        const dir = mkdtempSync(join(tmpdir(), 'image-singer-'));
+        chmodSync(dir, 0o755);
+        writeFileSync(join(dir, 'config.json'), JSON.stringify(env.fill(cfg.config)), { mode: 0o644 });
+        const command = [engine, 'run', '--rm', '--network', 'host', '-v', `${dir}:/secrets:ro`, tag, 'singer'];
+        const about = await runConnector('', ['--about', '--format=json'], { command, timeoutMs: 120_000 });
+        expect(JSON.parse(about.stdout)).toMatchObject({ name: name.replace(/^source-/, 'tap-') });
+        const discover = await runConnector('', ['--config', '/secrets/config.json', '--discover'], {
+          command,
+          timeoutMs: 120_000,
+        });
+        expect(discover.code, discover.stderr.slice(-1000)).toBe(0);
+        const singer = JSON.parse(discover.stdout) as {
+          streams: { metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[];
+        };
+        singer.streams[0].metadata[0].metadata.selected = true;
+        writeFileSync(join(dir, 'singer.json'), JSON.stringify(singer), { mode: 0o644 });
+        const sync = await runConnector('', ['--config', '/secrets/config.json', '--catalog', '/secrets/singer.json'], {
+          command,
+          timeoutMs: 180_000,
+        });
+        expect(sync.code, sync.stderr.slice(-1000)).toBe(0);
+        const types = sync.stdout
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { type: string }).type);
+        expect(types[0]).toBe('SCHEMA');
+        expect(types).toContain('RECORD');
+        expect(types.at(-1)).toBe('STATE');
+      } finally {
+        await env.close();
+      }
+    }, 300_000);
   });
 }
