@@ -49,6 +49,7 @@ export {
   type PartWindowState,
   type ReadByParts,
 } from './parts.js';
+export { readPartitions, type PartitionRead } from './partitions.js';
 export { dateWindows, type DateWindow } from './windows.js';
 export { slidingWindow, slidingWindowPages, type SlidingWindowOptions } from './sliding.js';
 export { streamJsonArray } from './json-array.js';

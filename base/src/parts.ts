@@ -1,9 +1,12 @@
 // A date window read part by part (a list, a message): a report API answers per part, and the
-// state can only say "everything up to <end>" once every part is through. Checkpointing after each
-// part, with the window and the last part done, lets a long first sync resume where it failed
-// instead of reading the whole window again. Parts are read in key order, so "after" means the
-// same thing on the rerun even when a part has since gone.
-import { Checkpoint, checkpoint } from './stream.js';
+// state can only say "everything up to <end>" once every part is through. The parts are read
+// concurrently (partitions.ts), and a checkpoint after each finished part records the window and
+// which parts are done: `after`, the last key of the longest run of finished parts from the start
+// (in key order), and `done`, the finished keys beyond it. A long first sync that fails resumes
+// with only the unfinished parts; `done` holds at most the parts finished out of order, so the state
+// stays small. Keys order the parts, so "after" means the same on the rerun even when a part has gone.
+import { checkpoint, type Checkpoint } from './stream.js';
+import { readPartitions } from './partitions.js';
 import type { JsonObject, JsonSchema } from './protocol.js';
 
 /** A part's place in the order: compared element by element, numerically where both are numbers. */
@@ -12,19 +15,21 @@ export type PartKey = (string | number)[];
 /** The state of a window read by parts: done up to `until`; `resume` while a window is under way. */
 export interface PartWindowState {
   until?: string;
-  resume?: { end: string; after: PartKey };
+  resume?: { end: string; after?: PartKey; done?: PartKey[] };
 }
 
+const partKeySchema: JsonSchema = { type: 'array', items: { type: ['string', 'number'] } };
 export const partWindowStateSchema: JsonSchema = {
   type: 'object',
   properties: {
     until: { type: 'string', format: 'date-time' },
     resume: {
       type: 'object',
-      required: ['end', 'after'],
+      required: ['end'],
       properties: {
         end: { type: 'string', format: 'date-time' },
-        after: { type: 'array', items: { type: ['string', 'number'] } },
+        after: partKeySchema,
+        done: { type: 'array', items: partKeySchema },
       },
     },
   },
@@ -66,26 +71,45 @@ export interface ReadByParts<T> {
   key: (part: T) => PartKey;
   /** The rows of one part in the window, page by page. */
   read: (part: T, w: PartWindow) => AsyncIterable<JsonObject[]>;
+  /** How many parts at once (the stream context's maxConcurrency). */
+  concurrency: number;
 }
 
 /**
  * Yields every part's pages and a checkpoint after each part, then `{ until: <window end> }`. The
  * window is [until (or from), to), or, when the state holds `resume`, the interrupted window: only
- * its parts after `after`, up to its own end. A resumed run stops there; the next run reads on from
+ * its parts not yet done, up to its own end. A resumed run stops there; the next run reads on from
  * that end, so a rerun never asks a finished part for the same dates again.
  */
 export async function* readByParts<T>(o: ReadByParts<T>): AsyncGenerator<JsonObject[] | Checkpoint> {
   const saved = (o.saved ?? {}) as PartWindowState;
   const w: PartWindow = { start: saved.until ?? o.from, end: saved.resume?.end ?? o.to };
-  const after = saved.resume?.after;
   if (Date.parse(w.start) >= Date.parse(w.end)) return;
-  const parts: { part: T; key: PartKey }[] = [];
-  for await (const part of o.parts(w)) parts.push({ part, key: o.key(part) });
-  parts.sort((a, b) => comparePartKeys(a.key, b.key));
-  for (const { part, key } of parts) {
-    if (after && comparePartKeys(key, after) <= 0) continue;
-    for await (const rows of o.read(part, w)) yield rows;
-    yield checkpoint({ until: w.start, resume: { end: w.end, after: key } });
-  }
+  const listed: { part: T; key: PartKey }[] = [];
+  for await (const part of o.parts(w)) listed.push({ part, key: o.key(part) });
+  listed.sort((a, b) => comparePartKeys(a.key, b.key));
+  let after = saved.resume?.after;
+  const finished = new Map((saved.resume?.done ?? []).map((k) => [JSON.stringify(k), k]));
+  const todo = listed.filter(
+    ({ key }) => !(after && comparePartKeys(key, after) <= 0) && !finished.has(JSON.stringify(key)),
+  );
+  const progress = (part: { key: PartKey }, open: readonly { key: PartKey }[]): JsonObject => {
+    finished.set(JSON.stringify(part.key), part.key);
+    const first = open[0]?.key;
+    // every listed part before the first unfinished one is done: the watermark moves up to it
+    for (const { key } of listed) {
+      if (first && comparePartKeys(key, first) >= 0) break;
+      if (!after || comparePartKeys(key, after) > 0) after = key;
+    }
+    const done = [...finished.values()].filter((k) => !after || comparePartKeys(k, after) > 0);
+    for (const [id, k] of finished) if (after && comparePartKeys(k, after) <= 0) finished.delete(id);
+    return { until: w.start, resume: { end: w.end, ...(after ? { after } : {}), ...(done.length ? { done } : {}) } };
+  };
+  yield* readPartitions({
+    parts: todo,
+    read: ({ part }) => o.read(part, w),
+    done: progress,
+    concurrency: o.concurrency,
+  });
   yield checkpoint({ until: w.end });
 }

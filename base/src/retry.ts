@@ -5,6 +5,7 @@
 import type { FailureType } from './protocol.js';
 import { ConnectorError, transientError } from './errors.js';
 import type { Logger } from './log.js';
+import { currentPool, inSlot } from './pool.js';
 
 export type Action = 'success' | 'retry' | 'refresh_auth' | 'fail';
 export interface Decision {
@@ -159,7 +160,8 @@ export interface RetryPolicy {
 export async function retrying<T>(attempt: (n: number) => Promise<Outcome<T>>, p: RetryPolicy): Promise<T> {
   let waited = 0;
   for (let n = 1; ; n++) {
-    const o = await attempt(n);
+    // each attempt takes one of the run's request slots; the waits between attempts hold none
+    const o = await inSlot(() => attempt(n));
     if ('done' in o) return o.done;
     if (o.free) {
       n--;
@@ -175,6 +177,8 @@ export async function retrying<T>(attempt: (n: number) => Promise<Outcome<T>>, p
         )
       );
     }
+    // the server's own wait holds back every request of the run (pool.ts), not only this one
+    if (o.waitMs !== undefined) currentPool()?.pause(o.waitMs);
     const delay = o.waitMs ?? backoffMs(n, p.baseMs, o.unreachable ? Math.min(1000, p.maxMs) : p.maxMs);
     if (p.maxWaitMs !== undefined && waited + delay > p.maxWaitMs) {
       throw transientError(

@@ -148,7 +148,9 @@ describe('source-listrak: a SOAP fault mid-pagination', () => {
 
   it("incremental message_opens checkpoints after each message; failing on the last one, a rerun from its last STATE reads only that message over the old window, and the next run every message from that window's end", async () => {
     h = await listrak();
-    const readInc = (state?: unknown[]) => h!.read(['message_opens'], { mode: 'incremental', state });
+    // one message at a time, so the checkpoints come in key order (concurrent parts: base/test/parts.test.ts)
+    const readInc = (state?: unknown[]) =>
+      h!.read(['message_opens'], { mode: 'incremental', state, config: { max_concurrency: 1 } });
     const clean = await readInc();
     expect(clean.code).toBe(0);
     const cleanKeys = keysOf(clean, 'message_opens');

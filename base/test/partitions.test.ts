@@ -1,0 +1,139 @@
+// The kit's concurrency: readPartitions reads up to N parts at once, hands every page out once,
+// checkpoints a part only after its pages, closes every reader on an error or an early stop; the
+// run's RequestPool caps requests across all of that, and a server's wait holds everyone back.
+import { describe, expect, it } from 'vitest';
+import { readPartitions } from '../src/partitions.js';
+import { RequestPool, inSlot, withPool } from '../src/pool.js';
+import { Checkpoint } from '../src/stream.js';
+import type { JsonObject } from '../src/protocol.js';
+import { configError } from '../src/errors.js';
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function tracker() {
+  const t = { now: 0, max: 0, closed: 0 };
+  const reader = (pages: number, ms: number, failAt?: number) =>
+    async function* (part: number): AsyncGenerator<JsonObject[]> {
+      t.now++;
+      t.max = Math.max(t.max, t.now);
+      try {
+        for (let i = 0; i < pages; i++) {
+          await tick(ms * (1 + (part % 3)));
+          if (part === failAt && i === 1) throw new Error(`part ${part} failed`);
+          yield [{ part, page: i }];
+        }
+      } finally {
+        t.now--;
+        t.closed++;
+      }
+    };
+  return { t, reader };
+}
+
+describe('readPartitions', () => {
+  it('reads at most N parts at once, every page once, and checkpoints each part after its last page', async () => {
+    const { t, reader } = tracker();
+    const parts = Array.from({ length: 10 }, (_, i) => i);
+    const seen: string[] = [];
+    const open: number[][] = [];
+    for await (const item of readPartitions({
+      parts,
+      read: reader(3, 2),
+      done: (p, o) => (open.push([...o]), { done: p }),
+      concurrency: 4,
+    })) {
+      if (item instanceof Checkpoint) {
+        const p = item.state.done as number;
+        // all of this part's pages went out before its checkpoint
+        expect(seen.filter((s) => s.startsWith(`${p}/`))).toHaveLength(3);
+        seen.push(`done ${p}`);
+      } else for (const r of item) seen.push(`${r.part}/${r.page}`);
+    }
+    expect(t.max).toBe(4);
+    expect(seen.filter((s) => !s.startsWith('done'))).toHaveLength(30);
+    expect(new Set(seen).size).toBe(40);
+    // `open` shrinks by one part per checkpoint and keeps the start order
+    expect(open.map((o) => o.length)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    for (const o of open) expect([...o].sort((a, b) => a - b)).toEqual(o);
+  });
+
+  it('an error in one part ends the read with that error and closes every other reader', async () => {
+    const { t, reader } = tracker();
+    const gen = readPartitions({
+      parts: [0, 1, 2, 3, 4, 5],
+      read: reader(5, 2, 2),
+      done: () => undefined,
+      concurrency: 3,
+    });
+    await expect(
+      (async () => {
+        for await (const _ of gen) void _;
+      })(),
+    ).rejects.toThrow('part 2 failed');
+    expect(t.now).toBe(0);
+    expect(t.closed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a consumer that stops early leaves no reader open', async () => {
+    const { t, reader } = tracker();
+    for await (const item of readPartitions({
+      parts: [0, 1, 2, 3],
+      read: reader(50, 1),
+      done: () => undefined,
+      concurrency: 4,
+    })) {
+      if (!(item instanceof Checkpoint)) break;
+    }
+    expect(t.now).toBe(0);
+    expect(t.closed).toBe(4);
+  });
+});
+
+describe('RequestPool', () => {
+  it('caps requests across callers, and a request made inside a slot reuses it (no deadlock at 1)', async () => {
+    const pool = new RequestPool(2);
+    let now = 0;
+    let max = 0;
+    const request = async () => {
+      now++;
+      max = Math.max(max, now);
+      await tick(5);
+      now--;
+    };
+    await withPool(pool, () => Promise.all(Array.from({ length: 10 }, () => inSlot(request))));
+    expect(max).toBe(2);
+    const one = new RequestPool(1);
+    const nested = await withPool(one, () => inSlot(() => inSlot(async () => 'token fetched inside an attempt')));
+    expect(nested).toBe('token fetched inside an attempt');
+  });
+
+  it('until one request has gone through, one goes at a time; a config_error then stops every request not yet sent', async () => {
+    const pool = new RequestPool(4);
+    const calls: number[] = [];
+    const results = await withPool(pool, () =>
+      Promise.allSettled(
+        [1, 2, 3, 4, 5].map((i) =>
+          inSlot(async () => {
+            calls.push(i);
+            await tick(5);
+            throw configError("Listrak refused the login: fix 'username' and 'password'");
+          }),
+        ),
+      ),
+    );
+    // a wrong password is tried once, not once per stream at the same moment
+    expect(calls).toEqual([1]);
+    for (const r of results) expect(r.status === 'rejected' && String(r.reason)).toMatch(/refused the login/);
+  });
+
+  it('a pause holds back every request that has not left yet', async () => {
+    const pool = new RequestPool(4);
+    const started: number[] = [];
+    const t0 = Date.now();
+    await withPool(pool, async () => {
+      pool.pause(150);
+      await Promise.all([1, 2, 3].map(() => inSlot(async () => void started.push(Date.now() - t0))));
+    });
+    for (const at of started) expect(at).toBeGreaterThanOrEqual(140);
+  });
+});
