@@ -6,8 +6,11 @@ import type { ConnectorSpecification, JsonSchema } from '../protocol.js';
 export type AboutFormat = 'text' | 'json' | 'markdown';
 export const ABOUT_FORMATS: AboutFormat[] = ['text', 'json', 'markdown'];
 
-/** What Singer mode can do, in Meltano's capability names. */
-export const CAPABILITIES = ['about', 'catalog', 'discover', 'properties', 'state', 'stream-maps'];
+/**
+ * What Singer mode can do, in Meltano's capability names. `properties` is left out although
+ * --properties works: Meltano's plugin definition says to declare `catalog` or `properties`, not both.
+ */
+export const CAPABILITIES = ['about', 'catalog', 'discover', 'state', 'stream-maps'];
 
 /** `source-wootric` -> `tap-wootric`: the name each connector's bin and Meltano know the tap by. */
 export const tapName = (source: string): string => `tap-${source.replace(/^source-/, '')}`;
@@ -59,7 +62,10 @@ export function aboutText(
     'Capabilities:',
     ...CAPABILITIES.map((c) => `  - ${c}`),
     'Settings:',
-    ...Object.entries(props).flatMap(([k, p]) => [`  - Name: ${k}`, `    Type: ${JSON.stringify(p.type ?? 'any')}`]),
+    ...Object.entries(props).flatMap(([k, p]) => [
+      `  - Name: ${k}`,
+      `    Type: ${[p.type ?? 'any'].flat().join(' | ')}`,
+    ]),
   ].join('\n');
 }
 
