@@ -8,6 +8,8 @@ import { checkpoint, defineStream } from '../src/stream.js';
 import { runSource } from '../src/run.js';
 import { configuredFrom, singerCatalog } from '../src/singer/catalog.js';
 import { bookmarksOf } from '../src/singer/state.js';
+import { SingerWriter } from '../src/singer/writer.js';
+import { SecretMasker } from '../src/secrets.js';
 import { jsonFile } from '../src/testing/harness.js';
 import type { AirbyteCatalog, JsonObject } from '../src/protocol.js';
 
@@ -186,5 +188,49 @@ describe('Singer mode runs the Airbyte read path', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/CRITICAL Singer mode needs --config/);
     expect(bad.stdout).toBe('');
+  });
+});
+
+describe('SingerWriter', () => {
+  it("passes the kit's record line on without parsing it, and parses any other shape to the same output", async () => {
+    const sink = new PassThrough();
+    let text = '';
+    sink.on('data', (d: Buffer) => (text += d.toString()));
+    const info = {
+      name: 'items',
+      schema: { properties: { id: {}, note: {} } },
+      keyProperties: ['id'],
+      bookmarkProperties: [],
+    };
+    const selected = new Map([['items', { ...info, deselected: new Set<string>() }]]);
+    const w = new SingerWriter(sink, new SecretMasker(), {
+      about: () => '',
+      selected: () => selected,
+      bookmarks: () => ({}),
+    });
+    const parse = JSON.parse;
+    let parsed = 0;
+    JSON.parse = ((t: string) => (parsed++, parse(t))) as typeof JSON.parse;
+    try {
+      void w.writeLine(
+        '{"type":"RECORD","record":{"stream":"items","data":{"id":1,"emitted_at":"x"},"emitted_at":1700000000000}}',
+      );
+      const fast = parsed;
+      void w.writeLine(
+        '{"type":"RECORD","record":{"stream":"items","data":{"id":1,"emitted_at":"x"},"emitted_at":1700000000000,"namespace":"n"}}',
+      );
+      expect(fast).toBe(1); // the stream name, once per stream; never the record
+      expect(parsed).toBeGreaterThan(fast);
+    } finally {
+      JSON.parse = parse;
+    }
+    await w.flush();
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toBe(
+      '{"type":"SCHEMA","stream":"items","schema":{"properties":{"id":{},"note":{}}},"key_properties":["id"]}',
+    );
+    const record =
+      '{"type":"RECORD","stream":"items","record":{"id":1,"emitted_at":"x"},"time_extracted":"2023-11-14T22:13:20.000Z"}';
+    expect(lines.slice(1)).toEqual([record, record]);
   });
 });
