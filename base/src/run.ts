@@ -2,7 +2,7 @@
 // console output into LOG messages, and guarantees: exit 0 when the command completed, otherwise a
 // TRACE ERROR and exit 1.
 import type { Source } from './source.js';
-import { streamsOf, type CheckContext } from './source.js';
+import { soapClientFor, streamsOf, type CheckContext } from './source.js';
 import { messages, type JsonObject } from './protocol.js';
 import { OutputWriter } from './output.js';
 import { SecretMasker, maskerFor } from './secrets.js';
@@ -98,7 +98,8 @@ async function execute<C>(
       return undefined;
     }
     const http = httpClientFor(source, config, raw, log, masker);
-    const ctx: CheckContext<C> = { config, http, log, secrets: masker, streams: streamsOf(source, config) };
+    const soap = soapClientFor(source, config, log, (field) => configured(raw, field));
+    const ctx: CheckContext<C> = { config, http, soap, log, secrets: masker, streams: streamsOf(source, config) };
     try {
       const failure = await source.check(ctx);
       await out.write(
@@ -147,6 +148,7 @@ async function execute<C>(
     else states.delete(cs.stream.name);
   }
   const http = httpClientFor(source, config, raw, log, masker);
+  const soap = soapClientFor(source, config, log, (field) => configured(raw, field));
   const startedAt = new Date();
   const historyStart = historyStartOf(config, startedAt);
   const failed: string[] = [];
@@ -162,6 +164,7 @@ async function execute<C>(
       syncMode: cs.sync_mode,
       state,
       http,
+      soap,
       log,
       secrets: masker,
       startedAt,

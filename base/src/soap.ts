@@ -110,6 +110,25 @@ export async function* soapPages(
   for await (const rows of pageLoop({ what, log, paginator: untilEmpty(), fetch })) if (rows.length) yield rows;
 }
 
+/**
+ * A source's SOAP service (defineSource's `soap`): its settings for a config, and how a client is
+ * opened (createSoapClient: carried here so the core kit never loads SOAP code for REST sources).
+ */
+export interface SoapSource<C> {
+  settings(config: C): SoapSettings;
+  open(settings: SoapSettings): Promise<SoapClient>;
+}
+
+/**
+ * Declares a source's SOAP client: the kit opens it on the first call of a run (`ctx.soap`), with the
+ * run's log and whether the user's file set the endpoint field, shares it across check and every
+ * stream of the run, and drops it when the run ends.
+ */
+export const soapClientOf = <C>(settings: (config: C) => SoapSettings): SoapSource<C> => ({
+  settings,
+  open: createSoapClient,
+});
+
 export async function createSoapClient(s: SoapSettings): Promise<SoapClient> {
   // dates stay the strings the service sent: the soap package would parse them as local time
   const keepText = (text: string): string => text;

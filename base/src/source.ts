@@ -9,6 +9,8 @@ import { withCommonFields } from './common-spec.js';
 import { withStreamMaps } from './maps/stream-maps.js';
 import type { Logger } from './log.js';
 import type { SecretMasker } from './secrets.js';
+import type { SoapClient, SoapSource } from './soap.js';
+import { systemError } from './errors.js';
 
 /** What a source's http() gets besides the config: configured(field) tells whether the user's file set it. */
 export interface HttpContext {
@@ -20,6 +22,8 @@ export interface HttpContext {
 export interface CheckContext<C> {
   config: C;
   http: HttpClient;
+  /** The run's SOAP client (the source's `soap`), opened on its first call. */
+  soap: SoapClient;
   log: Logger;
   secrets: SecretMasker;
   streams: AnyStreamDef<C>[];
@@ -31,6 +35,8 @@ export interface SourceDef<C> {
   spec: ConnectorSpecification;
   /** HTTP client settings derived from the config (base URL, auth, the vendor's rate limit). */
   http?: (config: C, ctx: HttpContext) => HttpOptions;
+  /** The SOAP service, for SOAP sources: soapClientOf((config) => SoapSettings) from @conkit/base/soap. */
+  soap?: SoapSource<C>;
   /** Extra config rules beyond the JSON schema; throw configError(...) naming the field. */
   validate?: (config: C) => void;
   /** Throw (or return a string) to report FAILED with that reason. */
@@ -70,6 +76,31 @@ export function toAirbyteStream<C>(s: AnyStreamDef<C>): AirbyteStream {
     default_cursor_field: s.cursorField ? [s.cursorField] : undefined,
     source_defined_primary_key: normalizePrimaryKey(s.primaryKey),
     is_resumable: s.cursorField ? true : undefined,
+  };
+}
+
+/**
+ * The run's SOAP client (ctx.soap): opened on its first call from the source's `soap` settings, the
+ * run's log and whether the user's file set the endpoint field; shared by check and every stream of
+ * the run, and dropped with it (a config object never carries a client into another run).
+ */
+export function soapClientFor<C>(
+  source: SourceDef<C>,
+  config: C,
+  log: Logger,
+  configured: (field: string) => boolean,
+): SoapClient {
+  let client: Promise<SoapClient> | undefined;
+  const open = (): Promise<SoapClient> => {
+    if (!source.soap) throw systemError(`${source.name} declares no SOAP service (defineSource's soap)`);
+    const s = source.soap.settings(config);
+    const endpointField = s.endpointField && { ...s.endpointField, set: configured(s.endpointField.field) };
+    return source.soap.open({ log, ...s, endpointField });
+  };
+  return {
+    async call<T>(operation: string, args: Record<string, unknown>): Promise<T | null> {
+      return (await (client ??= open())).call<T>(operation, args);
+    },
   };
 }
 

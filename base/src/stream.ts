@@ -4,6 +4,7 @@ import type { JsonObject, JsonSchema, SyncMode } from './protocol.js';
 import type { Logger } from './log.js';
 import type { SecretMasker } from './secrets.js';
 import type { HttpClient } from './http.js';
+import type { SoapClient } from './soap.js';
 
 /** An explicit state a stream hands to the kit; the kit emits it once the records before it are out. */
 export class Checkpoint {
@@ -23,6 +24,8 @@ export interface StreamContext<C> {
   /** This stream's previous stream_state (undefined on a first or full-refresh run). */
   readonly state: JsonObject | undefined;
   readonly http: HttpClient;
+  /** The run's SOAP client, for sources that declare `soap`: opened on its first call, one per run. */
+  readonly soap: SoapClient;
   readonly log: Logger;
   readonly secrets: SecretMasker;
   readonly startedAt: Date;

@@ -1,34 +1,31 @@
+import { fileURLToPath } from 'node:url';
 import { defineSource } from '@conkit/base';
+import { soapClientOf, xmlEscape } from '@conkit/base/soap';
 import spec from './spec.json' with { type: 'json' };
 import type { Config } from './config.js';
-import { soapClient } from './listrak.js';
+import { isLoginFault, wsException } from './listrak.js';
 import lists from './streams/lists.js';
 import messages from './streams/messages.js';
-import messageBounces from './streams/message_bounces.js';
-import messageClicks from './streams/message_clicks.js';
-import messageOpens from './streams/message_opens.js';
-import messageReads from './streams/message_reads.js';
-import messageSends from './streams/message_sends.js';
-import messageUnsubs from './streams/message_unsubs.js';
+import messageReports from './streams/message_reports.js';
 import subscribedContacts from './streams/subscribed_contacts.js';
+
+const NS = 'http://webservices.listrak.com/v31/';
 
 export default defineSource<Config>({
   name: 'source-listrak',
   version: '0.1.0',
   spec,
+  // the shipped WSDL (never downloaded), the WSUser header on every call (WIRE.md)
+  soap: soapClientOf((config) => ({
+    wsdl: fileURLToPath(new URL('./wsdl/IntegrationService.wsdl', import.meta.url)),
+    endpoint: config.endpoint,
+    endpointField: { field: 'endpoint' },
+    headerXml: `<WSUser xmlns="${NS}"><UserName>${xmlEscape(config.username)}</UserName><Password>${xmlEscape(config.password)}</Password></WSUser>`,
+    isLoginFault,
+    credentials: "'username' and 'password'",
+    inBandError: wsException,
+  })),
   // the cheapest call that needs a valid login
-  check: async ({ config, log }) => {
-    await (await soapClient(config, log)).call('GetContactListCollection', {});
-  },
-  streams: [
-    lists,
-    messages,
-    messageBounces,
-    messageClicks,
-    messageOpens,
-    messageReads,
-    messageSends,
-    messageUnsubs,
-    subscribedContacts,
-  ],
+  check: async ({ soap }) => void (await soap.call('GetContactListCollection', {})),
+  streams: [lists, messages, ...messageReports, subscribedContacts],
 });

@@ -1,7 +1,6 @@
-// Listrak's vendor facts (WIRE.md): a SOAP client on the shipped WSDL with the WSUser header, login
-// fault codes that are config errors, dates sent as UTC with `Z`, Results that may be absent or empty,
-// and paged reports read page by page until an empty page (the kit's pageLoop).
-import { fileURLToPath } from 'node:url';
+// Listrak's vendor facts (WIRE.md): login fault codes that are config errors, the WSException beside
+// a Result (the SOAP client itself is declared in index.ts and opened by the kit, ctx.soap), dates sent
+// as UTC with `Z`, Results that may be absent or empty, and paged reports read until an empty page.
 import {
   readByParts,
   type Checkpoint,
@@ -10,13 +9,8 @@ import {
   type PartWindow,
   type StreamContext,
 } from '@conkit/base';
-import { callRows, createSoapClient, soapPages, xmlEscape, type SoapClient } from '@conkit/base/soap';
+import { callRows, soapPages } from '@conkit/base/soap';
 import type { Config } from './config.js';
-import spec from './spec.json' with { type: 'json' };
-
-const NS = 'http://webservices.listrak.com/v31/';
-const WSDL = fileURLToPath(new URL('./wsdl/IntegrationService.wsdl', import.meta.url));
-const clients = new WeakMap<object, Promise<SoapClient>>();
 
 // [InvalidLogonAttempt], [LoginAttemptsExceeded], [ProhibitedIPAddress] (WIRE.md "Login faults"): never
 // retried, whatever the faultcode, since every retry is one more failed login towards a lock-out; two
@@ -36,7 +30,7 @@ export const isLoginFault = (fault: string): boolean | string =>
   /InvalidLogonAttempt|logon|login|password|credential|authenticat/i.test(fault);
 
 /** A WSException beside the Result (WIRE.md "WSException"): nil when all is well. */
-const wsException = (response: Record<string, unknown>): string | undefined => {
+export const wsException = (response: Record<string, unknown>): string | undefined => {
   const ex = response.WSException as Record<string, unknown> | null | undefined;
   if (!ex || typeof ex !== 'object') return undefined;
   const nil =
@@ -49,36 +43,8 @@ const wsException = (response: Record<string, unknown>): string | undefined => {
   return fields.length ? `WSException ${fields.join(', ')}` : undefined;
 };
 
-export function soapClient(config: Config, log?: StreamContext<Config>['log']): Promise<SoapClient> {
-  let client = clients.get(config);
-  if (!client) {
-    client = createSoapClient({
-      wsdl: WSDL,
-      endpoint: config.endpoint,
-      // the spec's default is filled in before this: equal to it means the user set none
-      endpointField: {
-        field: 'endpoint',
-        set: config.endpoint !== spec.connectionSpecification.properties.endpoint.default,
-      },
-      headerXml: `<WSUser xmlns="${NS}"><UserName>${xmlEscape(config.username)}</UserName><Password>${xmlEscape(config.password)}</Password></WSUser>`,
-      isLoginFault,
-      credentials: "'username' and 'password'",
-      inBandError: wsException,
-      log,
-    });
-    clients.set(config, client);
-  }
-  return client;
-}
-
-async function report(
-  ctx: StreamContext<Config>,
-  operation: string,
-  item: string,
-  args: Record<string, unknown>,
-): Promise<JsonObject[]> {
-  return (await callRows(await soapClient(ctx.config, ctx.log), operation, item, args)) as JsonObject[];
-}
+const report = async (ctx: StreamContext<Config>, op: string, item: string, args: Record<string, unknown>) =>
+  (await callRows(ctx.soap, op, item, args)) as JsonObject[];
 
 /** Dates go out as UTC with `Z`, seconds precision, as Stitch sends them (WIRE.md "Request date format"). */
 export const listrakDate = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z');
@@ -133,13 +99,5 @@ export async function* messages(ctx: StreamContext<Config>, range: Range): Async
 }
 
 /** A paged report, Page 1, 2, ... until an empty page (the kit's soapPages). */
-export async function* pages(
-  ctx: StreamContext<Config>,
-  operation: string,
-  item: string,
-  args: Record<string, unknown>,
-): AsyncGenerator<JsonObject[]> {
-  yield* soapPages(await soapClient(ctx.config, ctx.log), operation, item, args, ctx.log) as AsyncGenerator<
-    JsonObject[]
-  >;
-}
+export const pages = (ctx: StreamContext<Config>, op: string, item: string, args: Record<string, unknown>) =>
+  soapPages(ctx.soap, op, item, args, ctx.log) as AsyncGenerator<JsonObject[]>;
