@@ -1,8 +1,9 @@
 // Ometria's vendor facts (WIRE.md): the API key in X-Ometria-Auth, v2 paths, 4 requests a second
 // per account (a 429 when over; Retry-After is not documented), profiles paged by limit (max 250)
 // and offset. /v2/lists takes `mode` (default `active`) and documents no paging parameter.
-import type { HttpOptions, HttpRequest, PageToken } from '@conkit/base';
+import { offsetPaging, paged, type HttpClient, type HttpOptions, type HttpRequest, type PageToken } from '@conkit/base';
 import type { Config } from './config.js';
+import { utcSeconds } from './since.js';
 
 export const PAGE = 250;
 
@@ -16,6 +17,21 @@ export const listsRequest = (offset: PageToken | undefined, limit = PAGE): HttpR
   path: '/v2/lists',
   params: { mode: 'all', limit, offset },
 });
+
+/** Every list's id (the parts member_lists reads). */
+export async function listIds(http: HttpClient): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const l of paged(http, listsRequest, offsetPaging({ limit: PAGE }))) ids.push(String(l.id));
+  return ids;
+}
+
+/** One list's membership changes since `from` (ISO), paged by limit/offset (WIRE.md "list changes"). */
+export const changesRequest =
+  (id: string, from: string) =>
+  (offset: PageToken | undefined): HttpRequest => ({
+    path: `/v2/lists/${encodeURIComponent(id)}/changes`,
+    params: { since: utcSeconds(Date.parse(from)), limit: PAGE, offset },
+  });
 
 export const httpOptions = (config: Config): HttpOptions => ({
   baseURL: config.base_url,
