@@ -58,6 +58,22 @@ export interface SoapClient {
 
 type Row = Record<string, unknown>;
 
+/**
+ * An inBandError reader for a service that reports an error as an element beside the Result
+ * (Listrak's WSException): nothing when the element is absent or xsi:nil, else its non-empty
+ * `fields`, named.
+ */
+export function errorElement(element: string, fields: string[]): (response: Row) => string | undefined {
+  return (response) => {
+    const ex = response[element] as Row | null | undefined;
+    if (!ex || typeof ex !== 'object') return undefined;
+    const nil = (ex.attributes as Row | undefined)?.['xsi:nil'] ?? (ex.$attributes as Row | undefined)?.['xsi:nil'];
+    if (nil === true || nil === 'true') return undefined;
+    const said = fields.filter((k) => typeof ex[k] === 'string' && ex[k]).map((k) => `${k}=${String(ex[k])}`);
+    return said.length ? `${element} ${said.join(', ')}` : undefined;
+  };
+}
+
 /** A call as errors and WARNs name it: `Op(Name=value, ...)`. */
 const describe = (op: string, args: Record<string, unknown>): string =>
   `${op}(${Object.entries(args)

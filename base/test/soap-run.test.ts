@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { defineSource, type SourceDef } from '../src/source.js';
 import { defineStream } from '../src/stream.js';
 import { runSource } from '../src/run.js';
-import type { SoapSettings } from '../src/soap.js';
+import { errorElement, type SoapSettings } from '../src/soap.js';
 import { catalogOf, jsonFile } from '../src/testing/harness.js';
 import type { JsonObject } from '../src/protocol.js';
 
@@ -98,5 +98,18 @@ describe('ctx.soap', () => {
     const lines = await run(def(false), ['read', '--config', config, '--catalog', catalog]);
     const errors = lines.filter((m) => m.type === 'TRACE').map((m) => JSON.stringify(m));
     expect(errors.join('\n')).toContain('source-soapy declares no SOAP service');
+  });
+});
+
+describe('errorElement', () => {
+  const read = errorElement('WSException', ['SoapMethod', 'Description']);
+  it('reads nothing from an absent or xsi:nil element, and names the non-empty fields of a filled one', () => {
+    expect(read({ Result: {} })).toBeUndefined();
+    expect(read({ WSException: { attributes: { 'xsi:nil': 'true' } } })).toBeUndefined();
+    expect(read({ WSException: { $attributes: { 'xsi:nil': true } } })).toBeUndefined();
+    expect(read({ WSException: { SoapMethod: 'Op', Description: '', Other: 'x' } })).toBe('WSException SoapMethod=Op');
+    expect(read({ WSException: { Description: 'Report unavailable', SoapMethod: 'Op' } })).toBe(
+      'WSException SoapMethod=Op, Description=Report unavailable',
+    );
   });
 });

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { defineSource } from '@conkit/base';
-import { soapClientOf, xmlEscape } from '@conkit/base/soap';
+import { errorElement, soapClientOf, xmlEscape } from '@conkit/base/soap';
 import spec from './spec.json' with { type: 'json' };
 import type { Config } from './config.js';
-import { isLoginFault, wsException } from './listrak.js';
+import { isLoginFault } from './listrak.js';
 import lists from './streams/lists.js';
 import messages from './streams/messages.js';
 import messageReports from './streams/message_reports.js';
@@ -23,7 +23,8 @@ export default defineSource<Config>({
     headerXml: `<WSUser xmlns="${NS}"><UserName>${xmlEscape(config.username)}</UserName><Password>${xmlEscape(config.password)}</Password></WSUser>`,
     isLoginFault,
     credentials: "'username' and 'password'",
-    inBandError: wsException,
+    // a WSException beside the Result (WIRE.md "WSException"), nil when all is well
+    inBandError: errorElement('WSException', ['SoapMethod', 'Description', 'DateTime']),
   })),
   // the cheapest call that needs a valid login
   check: async ({ soap }) => void (await soap.call('GetContactListCollection', {})),

@@ -1,6 +1,6 @@
-// Listrak's vendor facts (WIRE.md): login fault codes that are config errors, the WSException beside
-// a Result (the SOAP client itself is declared in index.ts and opened by the kit, ctx.soap), dates sent
-// as UTC with `Z`, Results that may be absent or empty, and paged reports read until an empty page.
+// Listrak's vendor facts (WIRE.md): login fault codes that are config errors (the SOAP client itself
+// is declared in index.ts and opened by the kit, ctx.soap), dates sent as UTC with `Z`, Results that
+// may be absent or empty, and paged reports read until an empty page.
 import {
   readByParts,
   type Checkpoint,
@@ -28,20 +28,6 @@ const ADVICE: [RegExp, string][] = [
 export const isLoginFault = (fault: string): boolean | string =>
   ADVICE.find(([code]) => code.test(fault))?.[1] ??
   /InvalidLogonAttempt|logon|login|password|credential|authenticat/i.test(fault);
-
-/** A WSException beside the Result (WIRE.md "WSException"): nil when all is well. */
-export const wsException = (response: Record<string, unknown>): string | undefined => {
-  const ex = response.WSException as Record<string, unknown> | null | undefined;
-  if (!ex || typeof ex !== 'object') return undefined;
-  const nil =
-    (ex.attributes as Record<string, unknown> | undefined)?.['xsi:nil'] ??
-    (ex.$attributes as Record<string, unknown> | undefined)?.['xsi:nil'];
-  if (nil === true || nil === 'true') return undefined;
-  const fields = ['SoapMethod', 'Description', 'DateTime']
-    .filter((k) => typeof ex[k] === 'string' && ex[k])
-    .map((k) => `${k}=${String(ex[k])}`);
-  return fields.length ? `WSException ${fields.join(', ')}` : undefined;
-};
 
 const report = async (ctx: StreamContext<Config>, op: string, item: string, args: Record<string, unknown>) =>
   (await callRows(ctx.soap, op, item, args)) as JsonObject[];
