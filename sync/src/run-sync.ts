@@ -129,7 +129,9 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
       progress.saved(stream);
       committed.set(stream, m.state);
       if (opts.stateFile) {
-        writeFileSync(`${opts.stateFile}.tmp`, JSON.stringify([...committed.values()], null, 2));
+        // streams are read concurrently, so their states commit in any order: the file lists them by name
+        const byName = [...committed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, st]) => st);
+        writeFileSync(`${opts.stateFile}.tmp`, JSON.stringify(byName, null, 2));
         renameSync(`${opts.stateFile}.tmp`, opts.stateFile);
       }
     } else if (m.type === 'LOG' && (m.log.level === 'WARN' || m.log.level === 'ERROR' || m.log.level === 'FATAL')) {

@@ -50,9 +50,12 @@ describe('sync runner', () => {
     expect(await query(db, 'SELECT count(*) AS n, count(DISTINCT id) AS d FROM items')).toEqual([
       { n: '500', d: '500' },
     ]);
-    expect(
-      JSON.parse(readFileSync(join(t.dir, 'source-example.state.json'), 'utf8'))[0].stream.stream_state.updated_at,
-    ).toBe('2021-01-01T08:19:00.000Z');
+    const saved = JSON.parse(readFileSync(join(t.dir, 'source-example.state.json'), 'utf8')) as {
+      stream: { stream_descriptor: { name: string }; stream_state: { updated_at?: string } };
+    }[];
+    // one state per stream, listed by name
+    expect(saved.map((s) => s.stream.stream_descriptor.name)).toEqual(['events', 'items']);
+    expect(saved[1].stream.stream_state.updated_at).toBe('2021-01-01T08:19:00.000Z');
     server.total = 650; // 150 new records arrive
     const before = server.requests.length;
     const second = await finish(sync(['--config', t.config, '--out', t.dir]));
@@ -94,9 +97,11 @@ describe('sync runner', () => {
     const done = finish(runner);
     const db = join(t.dir, 'source-example.duckdb');
     const stateFile = join(t.dir, 'source-example.state.json');
-    // wait until a first commit is on disk, then kill the connector (the runner's child) outright
-    for (let i = 0; i < 400 && !existsSync(stateFile); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(existsSync(stateFile)).toBe(true);
+    // wait until a first commit of items is on disk (streams are read at once, so events may commit
+    // first), then kill the connector (the runner's child) outright
+    const itemsCommitted = () => existsSync(stateFile) && readFileSync(stateFile, 'utf8').includes('"items"');
+    for (let i = 0; i < 400 && !itemsCommitted(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(itemsCommitted()).toBe(true);
     const pid = execFileSync('pgrep', ['-P', String(runner.pid)])
       .toString()
       .trim()
