@@ -14,6 +14,8 @@ import { checkCatalog, parseState, readJsonFile } from './inputs.js';
 import { ConnectorError, configError, failureTypeOf, messageOf, stackOf } from './errors.js';
 import { HttpClient } from './http.js';
 import { readStream } from './read.js';
+import { RequestPool, withPool } from './pool.js';
+import { DEFAULT_MAX_CONCURRENCY } from './common-spec.js';
 import type { AnyStreamDef, StreamContext } from './stream.js';
 import { checkStreamState, cursorStateSchema } from './state-check.js';
 import { tuneHeapForStreaming } from './heap.js';
@@ -151,14 +153,11 @@ async function execute<C>(
   const soap = soapClientFor(source, config, log, (field) => configured(raw, field));
   const startedAt = new Date();
   const historyStart = historyStartOf(config, startedAt);
-  const failed: string[] = [];
-  const resumable: string[] = [];
-  for (const cs of catalog.streams) {
-    const def = defs.get(cs.stream.name);
-    if (!def) continue; // checked above: every configured stream is the source's
+  const maxConcurrency = maxConcurrencyOf(config);
+  const contextOf = (cs: (typeof catalog.streams)[number], def: AnyStreamDef<C>): StreamContext<C> => {
     const state = cs.sync_mode === 'incremental' ? states.get(def.name) : undefined;
     const field = cs.cursor_field?.[0] ?? def.cursorField;
-    const ctx: StreamContext<C> = {
+    return {
       config,
       stream: def.name,
       syncMode: cs.sync_mode,
@@ -169,6 +168,7 @@ async function execute<C>(
       secrets: masker,
       startedAt,
       historyStart,
+      maxConcurrency,
       cursor: {
         start: (fallback) =>
           field && state && (typeof state[field] === 'string' || typeof state[field] === 'number')
@@ -176,13 +176,21 @@ async function execute<C>(
             : fallback,
       },
     };
-    const result = await readStream(def, cs, ctx, out, log);
-    if (!result.ok) {
-      if (failureTypeOf(result.error) === 'config_error') throw configErrorAfterStream(result.error, def.name);
-      failed.push(def.name);
-      if (result.stated) resumable.push(def.name);
-    }
-  }
+  };
+  // Every selected stream is read at once: their records interleave, each stream's STATE covers only
+  // its own records, and the run's request pool caps what is in flight across all of them.
+  const results = await withPool(new RequestPool(maxConcurrency), () =>
+    Promise.all(
+      catalog.streams.flatMap((cs) => {
+        const def = defs.get(cs.stream.name);
+        return def ? [readStream(def, cs, contextOf(cs, def), out, log)] : []; // every one is checked above
+      }),
+    ),
+  );
+  const configFailure = results.find((r) => !r.ok && failureTypeOf(r.error) === 'config_error');
+  if (configFailure) throw configErrorAfterStream(configFailure.error, configFailure.stream);
+  const failed = results.filter((r) => !r.ok).map((r) => r.stream);
+  const resumable = results.filter((r) => !r.ok && r.stated).map((r) => r.stream);
   if (failed.length) {
     const resume =
       resumable.length === failed.length
@@ -196,6 +204,12 @@ async function execute<C>(
     );
   }
   return http;
+}
+
+/** The config's max_concurrency (common-spec.ts fills in its default before this). */
+function maxConcurrencyOf(config: unknown): number {
+  const given = (config as { max_concurrency?: unknown }).max_concurrency;
+  return typeof given === 'number' && Number.isInteger(given) && given >= 1 ? given : DEFAULT_MAX_CONCURRENCY;
 }
 
 /** The config's start_date as ISO UTC, else a year before the run: where a stream without state starts. */

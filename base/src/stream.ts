@@ -34,6 +34,11 @@ export interface StreamContext<C> {
    * else a year before this run (every source's documented default).
    */
   readonly historyStart: string;
+  /**
+   * How many partitions a stream reads at once: the config's `max_concurrency` (default 8). Every
+   * request also takes one of the run's slots of the same number, across all streams (pool.ts).
+   */
+  readonly maxConcurrency: number;
   readonly cursor: CursorTracker;
 }
 

@@ -4,6 +4,7 @@
 import {
   defineStream,
   partWindowStateSchema,
+  readPartitions,
   type JsonObject,
   type JsonSchema,
   type StreamContext,
@@ -43,8 +44,10 @@ export function messageReport(r: MessageReport): StreamDef<Config> {
       const all = history(ctx);
       if (!all) return;
       if (!r.dateField) {
-        for await (const msg of messages(ctx, all)) yield* rows(ctx, msg);
-        return;
+        const parts: JsonObject[] = [];
+        for await (const msg of messages(ctx, all)) parts.push(msg);
+        const read = (msg: JsonObject) => rows(ctx, msg);
+        return yield* readPartitions({ parts, read, done: () => undefined, concurrency: ctx.maxConcurrency });
       }
       yield* byParts(
         ctx,

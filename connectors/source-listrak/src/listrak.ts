@@ -55,6 +55,7 @@ export function byParts<T>(
     parts,
     key,
     read: (part, w) => read(part, listrakRange(w)),
+    concurrency: ctx.maxConcurrency,
   });
 }
 
