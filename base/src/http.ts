@@ -165,6 +165,7 @@ export class HttpClient {
         return {
           retry: `${what} answered HTTP ${res.status}`,
           waitMs: serverWaitMs(res.headers as Record<string, unknown>),
+          throttled: res.status === 429,
         };
       },
       {

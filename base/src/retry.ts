@@ -140,6 +140,8 @@ export type Outcome<T> =
       unreachable?: string;
       /** The attempt does not count (a renewed credential): try again at once. */
       free?: boolean;
+      /** The service said "too many requests" (429): every request of the run waits, not just this one. */
+      throttled?: boolean;
     };
 
 export interface RetryPolicy {
@@ -161,7 +163,14 @@ export async function retrying<T>(attempt: (n: number) => Promise<Outcome<T>>, p
   let waited = 0;
   for (let n = 1; ; n++) {
     // each attempt takes one of the run's request slots; the waits between attempts hold none
-    const o = await inSlot(() => attempt(n));
+    const o = await inSlot(async () => {
+      const outcome = await attempt(n);
+      // a 429, or any wait the server names, holds back every request of the run (pool.ts), set
+      // before this slot is handed on, so no request waiting for it slips out first
+      if ('retry' in outcome && (outcome.throttled || outcome.waitMs !== undefined))
+        currentPool()?.pause(outcome.waitMs ?? backoffMs(n, p.baseMs, p.maxMs));
+      return outcome;
+    });
     if ('done' in o) return o.done;
     if (o.free) {
       n--;
@@ -177,8 +186,6 @@ export async function retrying<T>(attempt: (n: number) => Promise<Outcome<T>>, p
         )
       );
     }
-    // the server's own wait holds back every request of the run (pool.ts), not only this one
-    if (o.waitMs !== undefined) currentPool()?.pause(o.waitMs);
     const delay = o.waitMs ?? backoffMs(n, p.baseMs, o.unreachable ? Math.min(1000, p.maxMs) : p.maxMs);
     if (p.maxWaitMs !== undefined && waited + delay > p.maxWaitMs) {
       throw transientError(

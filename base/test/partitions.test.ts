@@ -7,6 +7,9 @@ import { RequestPool, inSlot, withPool } from '../src/pool.js';
 import { Checkpoint } from '../src/stream.js';
 import type { JsonObject } from '../src/protocol.js';
 import { configError } from '../src/errors.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpClient } from '../src/http.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -135,5 +138,36 @@ describe('RequestPool', () => {
       await Promise.all([1, 2, 3].map(() => inSlot(async () => void started.push(Date.now() - t0))));
     });
     for (const at of started) expect(at).toBeGreaterThanOrEqual(140);
+  });
+
+  it('a bare 429 on one request holds back the requests of every other caller too, then all complete', async () => {
+    const arrivals: { path: string; at: number }[] = [];
+    let throttledAt = 0;
+    const server = createServer((req, res) => {
+      arrivals.push({ path: req.url ?? '', at: Date.now() });
+      if (req.url === '/first' && !throttledAt) {
+        throttledAt = Date.now();
+        res.writeHead(429).end('{}'); // no Retry-After: the client's own backoff decides the wait
+        return;
+      }
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), 20);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const http = new HttpClient({ baseURL: url, retries: 3, backoffBaseMs: 400, backoffMaxMs: 400 });
+    try {
+      await withPool(new RequestPool(4), () =>
+        Promise.all(['/first', '/a', '/b', '/c'].map((path) => http.request({ path }))),
+      );
+    } finally {
+      http.close();
+      server.close();
+    }
+    // '/first' went alone (nothing had gone through yet), was told 429, and every other request
+    // waited out the backoff it drew (at least half of 400 ms, full jitter) before leaving
+    expect(arrivals[0].path).toBe('/first');
+    const others = arrivals.filter((a) => a.at > throttledAt && a.path !== '/first');
+    expect(others.map((a) => a.path).sort()).toEqual(['/a', '/b', '/c']);
+    for (const a of others) expect(a.at - throttledAt).toBeGreaterThanOrEqual(190);
   });
 });
