@@ -1,10 +1,12 @@
 // File streams: a connector declares vendor facts (which keys are its files, which are unread, how
 // bytes become rows, the row rules); the kit lists, picks, opens (closed in `finally`, also when the
-// consumer stops early), parses a batch at a time, checkpoints after each file, keeps state bounded.
+// consumer stops early), reads up to max_concurrency files at once (partitions.ts), parses a batch at
+// a time, checkpoints after each file, keeps state bounded.
 import type { Readable } from 'node:stream';
 import { configError, systemError } from './errors.js';
 import type { JsonObject, JsonSchema } from './protocol.js';
 import { checkpoint, defineStream, type StreamContext, type StreamDef } from './stream.js';
+import { readPartitions } from './partitions.js';
 import type { Parsed } from './rows.js';
 import { createS3Client, listObjects, type S3Connection, type S3Object, type S3Settings } from './s3-client.js';
 import { S3ObjectGoneError } from './s3-errors.js';
@@ -14,7 +16,9 @@ import { openObject } from './s3-object.js';
 export interface FileLedger<F extends S3Object, C> {
   stateSchema: JsonSchema;
   unread(objects: S3Object[], state: JsonObject | undefined, ctx: StreamContext<C>): F[]; // to read, in order
-  read(state: JsonObject | undefined, file: F): JsonObject; // the state once `file` is fully read
+  // the state once `file` is fully read; `open`: the chosen files not finished yet (files are read
+  // concurrently, so they finish out of order), in the order unread() gave them
+  read(state: JsonObject | undefined, file: F, open: readonly F[]): JsonObject;
   end(state: JsonObject | undefined, files: F[]): JsonObject; // the state at the end of the run
 }
 
@@ -24,37 +28,52 @@ const byTime = (a: S3Object, b: S3Object): number =>
   a.lastModified.getTime() - b.lastModified.getTime() || byKey(a.key, b.key);
 
 /**
- * Files read once each, oldest first. State: the newest last-modified fully read and the keys that
- * share it, `{ last_modified, keys }`: a file is unread when it is newer, or as new and not listed.
+ * Files read once each, oldest first. State: the newest last-modified up to which every file is read
+ * and the keys that share it, `{ last_modified, keys }` (a file is unread when it is newer, or as new
+ * and not listed), and `later`: files finished while an older one was still being read (key ->
+ * last-modified), folded into the watermark once the older ones are through, so it stays small.
  */
 export function byLastModified<C>(): FileLedger<S3Object, C> {
   const parse = (s: JsonObject | undefined) => ({
     last_modified: typeof s?.last_modified === 'string' ? s.last_modified : undefined,
     keys: Array.isArray(s?.keys) ? (s.keys as string[]) : [],
+    later: s?.later && typeof s.later === 'object' ? { ...(s.later as Record<string, string>) } : {},
   });
+  const lm = (o: S3Object) => o.lastModified.toISOString();
+  const written = ({ later, ...mark }: ReturnType<typeof parse>): JsonObject =>
+    (Object.keys(later).length ? { ...mark, later } : mark) as JsonObject;
   return {
     stateSchema: {
       type: 'object',
       properties: {
         last_modified: { type: 'string', format: 'date-time' },
         keys: { type: 'array', items: { type: 'string' } },
+        later: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } },
       },
     },
     unread: (objects, raw) => {
-      const [s, lm] = [parse(raw), (o: S3Object) => o.lastModified.toISOString()];
-      return objects
-        .filter(
-          (o) => !s.last_modified || lm(o) > s.last_modified || (lm(o) === s.last_modified && !s.keys.includes(o.key)),
-        )
-        .sort(byTime);
+      const s = parse(raw);
+      const done = (o: S3Object) =>
+        (s.last_modified && (lm(o) < s.last_modified || (lm(o) === s.last_modified && s.keys.includes(o.key)))) ||
+        s.later[o.key] === lm(o);
+      return objects.filter((o) => !done(o)).sort(byTime);
     },
-    read: (raw, file) => {
-      const [s, lm] = [parse(raw), file.lastModified.toISOString()];
-      return lm === s.last_modified
-        ? { last_modified: lm, keys: [...s.keys, file.key] }
-        : { last_modified: lm, keys: [file.key] };
+    read: (raw, file, open) => {
+      const s = parse(raw);
+      s.later[file.key] = lm(file);
+      // every file up to the oldest one still open is through: those move into the watermark
+      const oldest = open.length ? lm(open.reduce((a, b) => (byTime(a, b) <= 0 ? a : b))) : undefined;
+      const through = Object.entries(s.later)
+        .filter(([, at]) => !oldest || at <= oldest)
+        .sort(([ka, a], [kb, b]) => byKey(a, b) || byKey(ka, kb));
+      for (const [key, at] of through) {
+        if (at === s.last_modified) s.keys.push(key);
+        else [s.last_modified, s.keys] = [at, [key]];
+      }
+      const later = Object.fromEntries(Object.entries(s.later).filter(([k]) => !through.some(([t]) => t === k)));
+      return written({ ...s, later });
     },
-    end: (raw) => parse(raw) as JsonObject,
+    end: (raw) => written(parse(raw)),
   };
 }
 
@@ -191,11 +210,13 @@ export function fileStream<C, F extends S3Object>(def: FileStreamDef<C, F>): Str
           );
         let state = ctx.state;
         const chosen = ledger.unread(objects, state, ctx);
-        for (const f of chosen) {
-          if (!(yield* readFile(conn, s, f, ctx))) continue;
-          state = ledger.read(state, f);
-          yield checkpoint(state);
-        }
+        const gone = new Set<F>(); // deleted after listing: not read, so not remembered
+        yield* readPartitions({
+          parts: chosen,
+          read: (f) => readFile(conn, s, f, ctx, gone),
+          done: (f, open) => (gone.has(f) ? undefined : (state = ledger.read(state, f, open))),
+          concurrency: ctx.maxConcurrency,
+        });
         yield checkpoint(ledger.end(state, chosen));
       } finally {
         conn.destroy();
@@ -203,8 +224,8 @@ export function fileStream<C, F extends S3Object>(def: FileStreamDef<C, F>): Str
     },
   });
 
-  /** Yields the file's records; false when it was deleted after listing (not read, so not remembered). */
-  async function* readFile(conn: S3Connection, s: S3Settings, f: F, ctx: StreamContext<C>) {
+  /** Yields the file's records; a file deleted after listing is added to `gone` instead. */
+  async function* readFile(conn: S3Connection, s: S3Settings, f: F, ctx: StreamContext<C>, gone: Set<F>) {
     const body = openObject(conn, s, f, { log: ctx.log });
     const tally = { read: 0, rejected: 0, warned: 0, line: 0 };
     const warn = (msg: string): void =>
@@ -231,12 +252,12 @@ export function fileStream<C, F extends S3Object>(def: FileStreamDef<C, F>): Str
     } catch (e) {
       if (!(e instanceof S3ObjectGoneError) || tally.read + tally.rejected > 0) throw e;
       ctx.log.warn(`${f.key}: deleted after it was listed (NoSuchKey); skipped`);
-      return false;
+      gone.add(f);
+      return;
     } finally {
       body.destroy();
     }
     const more = tally.rejected > REPORTED ? ` (first ${REPORTED} reported)` : '';
     ctx.log.info(`${f.key}: ${tally.read} rows read, ${tally.rejected} rejected${more}, ${tally.warned} warnings`);
-    return true;
   }
 }

@@ -49,7 +49,8 @@ export async function* readPartitions<P>(o: PartitionRead<P>): AsyncGenerator<Js
       post({ done: part });
     }
   };
-  const workers = Array.from({ length: Math.min(Math.max(1, o.concurrency), o.parts.length) }, () =>
+  const cap = Number.isInteger(o.concurrency) && o.concurrency > 1 ? o.concurrency : 1;
+  const workers = Array.from({ length: Math.min(cap, o.parts.length) }, () =>
     worker().finally(() => post({ exit: true })),
   );
   const open = [...o.parts];

@@ -3,6 +3,7 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { systemError } from './errors.js';
 import { s3Error } from './s3-errors.js';
+import { currentPool, inSlot } from './pool.js';
 
 export interface S3Settings {
   bucket: string;
@@ -42,13 +43,40 @@ export interface S3Connection {
 export function createS3Client(s: S3Settings): S3Connection {
   let client: Promise<S3Client> | undefined;
   return {
-    client: () => (client ??= sdk().then(({ S3Client }) => new S3Client(s3Config(s)))),
+    client: () => (client ??= sdk().then(({ S3Client }) => inRunPool(new S3Client(s3Config(s))))),
     destroy: () =>
       void client?.then(
         (c) => c.destroy(),
         () => undefined,
       ),
   };
+}
+
+/** S3's throttling answer: the SDK retries it; the kit also holds back the run's other requests. */
+const THROTTLE_PAUSE_MS = 500;
+const isThrottle = (e: unknown): boolean => {
+  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return err.name === 'SlowDown' || err.$metadata?.httpStatusCode === 503 || err.$metadata?.httpStatusCode === 429;
+};
+
+/**
+ * Each attempt the SDK sends takes one of the run's request slots (pool.ts), like HTTP and SOAP
+ * attempts; the SDK's own waits between attempts hold none. A throttling answer pauses the run.
+ */
+function inRunPool(client: S3Client): S3Client {
+  client.middlewareStack.add(
+    (next) => (args) =>
+      inSlot(async () => {
+        try {
+          return await next(args);
+        } catch (e) {
+          if (isThrottle(e)) currentPool()?.pause(THROTTLE_PAUSE_MS);
+          throw e;
+        }
+      }),
+    { step: 'deserialize', name: 'conkitRequestSlot' },
+  );
+  return client;
 }
 
 function s3Config(s: S3Settings): S3ClientConfig {

@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { startS3Server, type S3Server } from '../../acceptance-tests/src/s3/server.js';
 import { ConnectorError } from '../src/errors.js';
 import { byDay, byLastModified, fileStream, reject, type FileLedger } from '../src/files.js';
@@ -26,7 +27,7 @@ interface Config {
 }
 const warnings: string[] = [];
 const log = { debug: () => {}, info: () => {}, warn: (m: string) => void warnings.push(m), error: () => {} };
-const ctxOf = (state?: JsonObject): StreamContext<Config> =>
+const ctxOf = (state?: JsonObject, maxConcurrency = 4): StreamContext<Config> =>
   ({
     config: {
       s3: {
@@ -41,6 +42,7 @@ const ctxOf = (state?: JsonObject): StreamContext<Config> =>
     syncMode: 'incremental',
     state,
     log,
+    maxConcurrency,
   }) as unknown as StreamContext<Config>;
 
 /** A stream of `{ id, file }` records; counts the S3 connections opened and closed. */
@@ -68,10 +70,10 @@ function events(ledger: FileLedger<S3Object, Config> = byLastModified(), invalid
 }
 
 /** Reads the stream; `stopAfter` checkpoints, the consumer stops (as the kit does when output fails). */
-async function read(stream: StreamDef<Config>, state?: JsonObject, stopAfter = Infinity) {
+async function read(stream: StreamDef<Config>, state?: JsonObject, stopAfter = Infinity, concurrency = 4) {
   const ids: string[] = [];
   const states: JsonObject[] = [];
-  for await (const item of stream.read(ctxOf(state), undefined)) {
+  for await (const item of stream.read(ctxOf(state, concurrency), undefined)) {
     if (item instanceof Checkpoint) {
       states.push(item.state);
       if (states.length >= stopAfter) break;
@@ -117,7 +119,9 @@ describe('fileStream', () => {
       if (i === 0) await pause();
     }
     const { stream, conns } = events();
-    const first = await read(stream, undefined, 1);
+    // one file at a time, so the first checkpoint covers exactly the first file (concurrent reads of
+    // files: the byLastModified property test above and test/hardening/kill-resume.test.ts)
+    const first = await read(stream, undefined, 1, 1);
     expect(first.ids).toEqual(['x/1.jsonl-a', 'x/1.jsonl-b']);
     expect(conns).toEqual({ opened: 1, closed: 1 }); // the consumer stopped early: closed all the same
     await pause();
@@ -185,12 +189,45 @@ describe('file ledgers', () => {
     const l = byLastModified<Record<string, never>>();
     let state: JsonObject | undefined;
     const files = Array.from({ length: 5000 }, (_, i) => at(`f${String(i).padStart(5, '0')}`, Math.floor(i / 3)));
-    for (const f of l.unread(files, state, ctx)) state = l.read(state, f);
+    for (const f of l.unread(files, state, ctx)) state = l.read(state, f, []);
     state = l.end(state, files);
     expect(state).toEqual({ last_modified: at('', 1666).lastModified.toISOString(), keys: ['f04998', 'f04999'] });
     expect(
       l.unread([...files, at('late-but-old', 5), at('g', 1666), at('h', 1667)], state, ctx).map((f) => f.key),
     ).toEqual(['g', 'h']);
+  });
+
+  it('byLastModified with files finishing out of order: at any point, exactly the unfinished files are unread, and `later` holds only those finished ahead of an older one', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 8 }), fc.nat(), (n, cap, seed) => {
+        const l = byLastModified<Record<string, never>>();
+        // several files share a second; keys sort apart from times
+        const files = Array.from({ length: n }, (_, i) => at(`k${(i * 7919) % 101}-${i}`, Math.floor(i / 3)));
+        const chosen = l.unread(files, undefined, ctx);
+        let state: JsonObject | undefined;
+        const open = [...chosen];
+        let next = 0;
+        const running: S3Object[] = [];
+        let rnd = seed;
+        while (open.length) {
+          while (running.length < cap && next < chosen.length) running.push(chosen[next++]);
+          rnd = (rnd * 1103515245 + 12345) % 2 ** 31;
+          const [f] = running.splice(rnd % running.length, 1);
+          open.splice(open.indexOf(f), 1);
+          state = l.read(state, f, open);
+          // a run stopped here rereads exactly the files not finished
+          expect(
+            l
+              .unread(files, state, ctx)
+              .map((o) => o.key)
+              .sort(),
+          ).toEqual(open.map((o) => o.key).sort());
+          expect(Object.keys((state.later as object | undefined) ?? {}).length).toBeLessThan(n);
+        }
+        expect(state?.later).toBeUndefined();
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('byDay reads one file a day, remembers only the last 30 days, and reads a late file once', () => {
@@ -201,7 +238,7 @@ describe('file ledgers', () => {
     const chosen = l.unread([...files, at(`c-${day(3)}-again.csv`, 59), at('undated.csv', 0)], state, ctx);
     expect(chosen).toHaveLength(400);
     expect(chosen[3].key).toBe(`c-${day(3)}-again.csv`); // the later of two for one day
-    for (const f of chosen) state = l.read(state, f);
+    for (const f of chosen) state = l.read(state, f, []);
     state = l.end(state, chosen);
     expect(state.last_complete_date).toBe(day(399 - 30));
     expect(Object.keys(state.files as object)).toHaveLength(30);
@@ -209,7 +246,7 @@ describe('file ledgers', () => {
     const late = at(`c-${day(390)}-late.csv`, 59);
     const again = l.unread([...files.slice(380), late], state, ctx);
     expect(again.map((f) => f.key)).toEqual([late.key]);
-    expect(l.unread([...files.slice(380), late], l.read(state, late), ctx)).toEqual([]);
+    expect(l.unread([...files.slice(380), late], l.read(state, late, []), ctx)).toEqual([]);
   });
 });
 
