@@ -13,6 +13,10 @@ const LATENCY = 200;
 // machine), far from the 8 latencies of requests held one after another
 const AT_ONCE = LATENCY * 4;
 
+// without the option the same requests answer in a few ms: the median, so one slow moment of a busy
+// machine does not fail it
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** How long `f` took, in ms, and what it returned. */
 async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
   const t = performance.now();
@@ -49,7 +53,7 @@ describe('replay server latencyMs', () => {
     expect(slow.received).toBe(5);
     const fast = await replayTimes();
     expect(fast.statuses).toEqual(slow.statuses);
-    for (const t of fast.times) expect(t).toBeLessThan(LATENCY / 2);
+    expect(median(fast.times)).toBeLessThan(LATENCY / 2);
   });
 
   it('delays requests in flight together at once, not one after another', async () => {
@@ -132,6 +136,6 @@ describe('S3 server latencyMs', () => {
     const fast = await s3Times();
     expect(fast.answers).toEqual(slow.answers);
     expect(fast.methods).toEqual(slow.methods);
-    for (const t of fast.times) expect(t).toBeLessThan(LATENCY / 2);
+    expect(median(fast.times)).toBeLessThan(LATENCY / 2);
   });
 });
