@@ -1,17 +1,13 @@
 // The message_* tables, one paged report per message (child-stream.ts): table, schema, SOAP
 // operation, the Result's item element, and the table's own date column (the cursor).
 // ReportMessageContactSent takes no dates: sends are read in full every time.
-import type { JsonSchema } from '@conkit/base';
-import { messageReport } from '../child-stream.js';
+import { messageReport as report } from '../child-stream.js';
 import bounces from '../schemas/message_bounces.json' with { type: 'json' };
 import clicks from '../schemas/message_clicks.json' with { type: 'json' };
 import opens from '../schemas/message_opens.json' with { type: 'json' };
 import reads from '../schemas/message_reads.json' with { type: 'json' };
 import sends from '../schemas/message_sends.json' with { type: 'json' };
 import unsubs from '../schemas/message_unsubs.json' with { type: 'json' };
-
-const report = (name: string, schema: JsonSchema, operation: string, item: string, dateField?: string) =>
-  messageReport({ name, schema, operation, item, dateField });
 
 export default [
   report('message_bounces', bounces, 'ReportRangeMessageContactBounces', 'WSContactBounce', 'BounceDate'),

@@ -1,8 +1,8 @@
 import { defineStream, partWindowStateSchema } from '@conkit/base';
+import { coerce } from '@conkit/base/soap';
 import schema from '../schemas/messages.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { coerce } from '@conkit/base/soap';
-import { byParts, listKey, listMessages, lists } from '../listrak.js';
+import { byList, listMessages } from '../listrak.js';
 
 // messages sent in the window since the previous run's end (ReportListMessageActivity per list),
 // with a checkpoint after each list
@@ -14,14 +14,9 @@ export default defineStream<Config>({
   stateMode: 'manual',
   stateSchema: partWindowStateSchema,
   read: (ctx) =>
-    byParts(
-      ctx,
-      () => lists(ctx),
-      listKey,
-      async function* (l, range) {
-        yield (await listMessages(ctx, l.ListID, range)).map((m) =>
-          coerce({ ...m, ListID: m.ListID ?? l.ListID }, schema),
-        );
-      },
-    ),
+    byList(ctx, async function* (l, range) {
+      yield (await listMessages(ctx, l.ListID, range)).map((m) =>
+        coerce({ ...m, ListID: m.ListID ?? l.ListID }, schema),
+      );
+    }),
 });

@@ -1,8 +1,8 @@
 import { defineStream, partWindowStateSchema } from '@conkit/base';
+import { coerce } from '@conkit/base/soap';
 import schema from '../schemas/subscribed_contacts.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { coerce } from '@conkit/base/soap';
-import { byParts, listKey, lists, pages } from '../listrak.js';
+import { byList, pages } from '../listrak.js';
 
 // every list's contacts subscribed in the window, page by page, with a checkpoint after each list
 export default defineStream<Config>({
@@ -13,17 +13,8 @@ export default defineStream<Config>({
   stateMode: 'manual',
   stateSchema: partWindowStateSchema,
   read: (ctx) =>
-    byParts(
-      ctx,
-      () => lists(ctx),
-      listKey,
-      async function* (l, range) {
-        for await (const page of pages(ctx, 'ReportRangeSubscribedContacts', 'WSContactSubscriptionInfo', {
-          ListID: l.ListID,
-          ...range,
-        })) {
-          yield page.map((c) => coerce({ ...c, ListID: l.ListID }, schema));
-        }
-      },
-    ),
+    byList(ctx, async function* ({ ListID }, range) {
+      const contacts = pages(ctx, 'ReportRangeSubscribedContacts', 'WSContactSubscriptionInfo', { ListID, ...range });
+      for await (const page of contacts) yield page.map((c) => coerce({ ...c, ListID }, schema));
+    }),
 });
