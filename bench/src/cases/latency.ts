@@ -42,7 +42,8 @@ export interface LatencyCase {
   /** Records a complete read emits. */
   records: number;
   limit?: VendorLimit;
-  start(latencyMs: number): Promise<LatencySource>;
+  /** unlimited: the server does not enforce the vendor's limit (for runs with the connector's pacing off). */
+  start(latencyMs: number, opts?: { unlimited?: boolean }): Promise<LatencySource>;
 }
 
 const replaySource = (server: ReplayServer, config: Record<string, unknown>, limit?: VendorLimit): LatencySource => ({
@@ -132,7 +133,7 @@ export const ometria: LatencyCase = {
   streams: ['member_lists'],
   records: OMETRIA_LISTS * CHANGES,
   limit: OMETRIA_LIMIT,
-  start: async (latencyMs) => {
+  start: async (latencyMs, opts) => {
     const fx = loadExchanges(join(root, 'connectors/source-ometria/fixtures/http/api.yaml'));
     const listsEx = fx.find((e) => e.name === 'lists')!;
     const changesEx = fx.find((e) => e.name === 'changes of list 101')!;
@@ -161,7 +162,7 @@ export const ometria: LatencyCase = {
     const anyKey = { 'x-ometria-auth': '*' };
     const server = await startReplayServer({
       latencyMs,
-      rateLimit: OMETRIA_LIMIT,
+      ...(opts?.unlimited ? {} : { rateLimit: OMETRIA_LIMIT }),
       exchanges: [
         withRows(listsEx, lists, listsEx.request.path, anyKey),
         ...ids.map((id) => withRows(changesEx, changes(id), `/v2/lists/${id}/changes`, anyKey)),
