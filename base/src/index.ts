@@ -85,7 +85,7 @@ export { type Logger } from './log.js';
 export { SecretMasker, secretPaths, valuesAt } from './secrets.js';
 
 // time and cursors
-export { toIsoUtc, parseTimestamp, isoFromMs, epochSeconds, oneYearAgo } from './time.js';
+export { toIsoUtc, parseTimestamp, isoFromMs, nowIso, epochSeconds, oneYearAgo } from './time.js';
 export { compareCursor } from './cursor.js';
 
 // configs (the acceptance suite checks specs with the same validator)

@@ -164,6 +164,18 @@ export function isoFromMs(ms: number): string {
   return `${y}-${PAD2[m]}-${PAD2[d]}T${PAD2[h]}:${PAD2[mi]}:${PAD2[sec]}.${PAD3[rem - sec * 1000]}Z`;
 }
 
+let lastMs = Number.NaN;
+let lastIso = '';
+/**
+ * The current time as ISO UTC, formatted once per millisecond: a read time stamped on every record
+ * (a column such as `__synced_at`) costs a clock read, not a formatting, per record.
+ */
+export function nowIso(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) [lastMs, lastIso] = [ms, isoFromMs(ms)];
+  return lastIso;
+}
+
 /**
  * A valid UTC value written with 'T', no or 3-digit fraction and Z / +00:00 / +0000 is already the
  * ISO form but for its tail: rewriting the tail skips formatting from milliseconds (vendors such as

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SecretMasker, maskerFor } from '../src/secrets.js';
-import { toIsoUtc, oneYearAgo, isoFromMs } from '../src/time.js';
+import { toIsoUtc, oneYearAgo, isoFromMs, nowIso } from '../src/time.js';
 import fc from 'fast-check';
 import { backoffMs, decide, serverWaitMs } from '../src/retry.js';
 import { checkConfig } from '../src/config.js';
@@ -91,6 +91,21 @@ describe('time', () => {
       '9999-12-31T23:59:59.999Z',
     ]) {
       expect(isoFromMs(Date.parse(iso))).toBe(iso);
+    }
+  });
+  it('nowIso: the current time as Date#toISOString writes it, formatted again only when the millisecond changes', () => {
+    vi.useFakeTimers({ now: Date.parse('2024-02-29T23:59:59.998Z') });
+    try {
+      expect(nowIso()).toBe('2024-02-29T23:59:59.998Z');
+      expect(nowIso()).toBe('2024-02-29T23:59:59.998Z');
+      vi.advanceTimersByTime(1);
+      expect(nowIso()).toBe('2024-02-29T23:59:59.999Z');
+      vi.setSystemTime(Date.parse('2024-03-01T00:00:00.000Z'));
+      expect(nowIso()).toBe(new Date().toISOString());
+      vi.setSystemTime(Date.parse('2023-01-01T00:00:00.000Z')); // a clock set back is followed too
+      expect(nowIso()).toBe('2023-01-01T00:00:00.000Z');
+    } finally {
+      vi.useRealTimers();
     }
   });
   it('reads ISO-8601 with fractions and any zone form in place exactly as Date.parse does', () => {

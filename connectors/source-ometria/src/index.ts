@@ -2,7 +2,7 @@ import { ConnectorError, configError, defineSource } from '@conkit/base';
 import { createS3Client, listObjects, s3Error } from '@conkit/base/s3';
 import spec from './spec.json' with { type: 'json' };
 import type { Config } from './config.js';
-import { httpOptions, listsRequest } from './client.js';
+import { httpOptions } from './client.js';
 import profiles from './streams/profiles.js';
 import lists from './streams/lists.js';
 import memberLists from './streams/member_lists.js';
@@ -14,10 +14,10 @@ export default defineSource<Config>({
   version: '0.1.0',
   spec,
   http: httpOptions,
-  // one cheap API call, then (when the export is set) one listing of the bucket; each failure named
+  // one cheap API call (one list), then (when the export is set) one listing of the bucket; each failure named
   check: async ({ http, config }) => {
     try {
-      await http.request(listsRequest(0, 1));
+      await http.get('/v2/lists', { params: { mode: 'all', limit: 1, offset: 0 } });
     } catch (e) {
       if (e instanceof ConnectorError && e.failureType === 'config_error')
         throw configError(`Bad API key: Ometria rejected 'api_key' (${e.message})`);

@@ -2,8 +2,7 @@
 // hex MD5 of the listed values concatenated as strings, source_id first ('' when unset), timestamps
 // exactly as the API sent them.
 import { hash } from 'node:crypto';
-import type { JsonObject, JsonValue } from '@conkit/base';
-import { toIsoUtc } from '@conkit/base';
+import { toIsoUtc, type JsonObject, type JsonValue } from '@conkit/base';
 import type { Config } from './config.js';
 
 export const md5 = (...parts: (JsonValue | undefined)[]): string => {

@@ -1,7 +1,7 @@
-import { checkpoint, defineStream, offsetPaging, pages } from '@conkit/base';
+import { checkpoint, defineStream } from '@conkit/base';
 import schema from '../schemas/profiles.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { PAGE } from '../client.js';
+import { ometriaPages } from '../client.js';
 import { profile } from '../mapping.js';
 import { dayBefore, now, sinceOf } from '../since.js';
 
@@ -17,11 +17,7 @@ export default defineStream<Config>({
   stateSchema: { type: 'object', properties: { updated_since: { type: 'string', format: 'date-time' } } },
   read: async function* (ctx) {
     const since = sinceOf(ctx, ctx.state?.updated_since);
-    const request = (offset: string | number | undefined) => ({
-      path: '/v2/profiles',
-      params: { limit: PAGE, offset, updateSince: dayBefore(since) },
-    });
-    for await (const page of pages(ctx.http, request, offsetPaging({ limit: PAGE }))) {
+    for await (const page of ometriaPages(ctx.http, '/v2/profiles', { updateSince: dayBefore(since) })) {
       const readAt = now();
       yield page.map((p) => profile(p, ctx.config, since, readAt));
     }
