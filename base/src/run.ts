@@ -7,17 +7,12 @@ import { messages, type JsonObject } from './protocol.js';
 import { OutputWriter } from './output.js';
 import { SecretMasker, maskerFor } from './secrets.js';
 import { createLogger, logLevelFromEnv, type Logger } from './log.js';
-import { oneYearAgo, toIsoUtc } from './time.js';
 import { parseArgs, type Command } from './cli.js';
 import { checkConfig } from './config.js';
 import { checkCatalog, parseState, readJsonFile } from './inputs.js';
-import { ConnectorError, configError, failureTypeOf, messageOf, stackOf } from './errors.js';
+import { ConnectorError, failureTypeOf, messageOf, stackOf } from './errors.js';
 import { HttpClient } from './http.js';
-import { readStream } from './read.js';
-import { RequestPool, withPool } from './pool.js';
-import { DEFAULT_MAX_CONCURRENCY } from './common-spec.js';
-import type { AnyStreamDef, StreamContext } from './stream.js';
-import { checkStreamState, cursorStateSchema } from './state-check.js';
+import { readCatalog } from './read-catalog.js';
 import { tuneHeapForStreaming } from './heap.js';
 import { isSingerMode, singerMode } from './singer/mode.js';
 
@@ -128,94 +123,10 @@ async function execute<C>(
   const states = cmd.state
     ? parseState((cmd.inputs?.state ?? ((s: unknown) => s))(await readJsonFile(cmd.state, '--state')), repeated)
     : new Map<string, JsonObject>();
-  const defs = new Map(streamsOf(source, config).map((s) => [s.name, s]));
-  for (const cs of catalog.streams) {
-    const def = defs.get(cs.stream.name);
-    if (!def)
-      throw configError(
-        `The catalog names stream '${cs.stream.name}', which ${source.name} does not have. Its streams are: ${[...defs.keys()].join(', ')}. Run discover and select from its catalog.`,
-      );
-    if (cs.sync_mode === 'incremental' && !def.cursorField)
-      throw configError(`Stream '${def.name}' supports only full_refresh; change its sync_mode in the catalog.`);
-  }
-  for (const name of states.keys())
-    if (!defs.has(name)) log.info(`Ignoring state for stream '${name}', which this source does not have.`);
-  // every state is checked before any stream is read, so a bad one stops the read with nothing half done
-  for (const cs of catalog.streams) {
-    const given = cs.sync_mode === 'incremental' ? states.get(cs.stream.name) : undefined;
-    if (!given) continue;
-    const def = defs.get(cs.stream.name);
-    const state = def && stateToReadFrom(def, cs.cursor_field?.[0], given, log);
-    if (state) states.set(cs.stream.name, state);
-    else states.delete(cs.stream.name);
-  }
   const http = httpClientFor(source, config, raw, log, masker);
   const soap = soapClientFor(source, config, log, (field) => configured(raw, field));
-  const startedAt = new Date();
-  const historyStart = historyStartOf(config, startedAt);
-  const maxConcurrency = maxConcurrencyOf(config);
-  const contextOf = (cs: (typeof catalog.streams)[number], def: AnyStreamDef<C>): StreamContext<C> => {
-    const state = cs.sync_mode === 'incremental' ? states.get(def.name) : undefined;
-    const field = cs.cursor_field?.[0] ?? def.cursorField;
-    return {
-      config,
-      stream: def.name,
-      syncMode: cs.sync_mode,
-      state,
-      http,
-      soap,
-      log,
-      secrets: masker,
-      startedAt,
-      historyStart,
-      maxConcurrency,
-      cursor: {
-        start: (fallback) =>
-          field && state && (typeof state[field] === 'string' || typeof state[field] === 'number')
-            ? (state[field] as string | number)
-            : fallback,
-      },
-    };
-  };
-  // Every selected stream is read at once: their records interleave, each stream's STATE covers only
-  // its own records, and the run's request pool caps what is in flight across all of them.
-  const results = await withPool(new RequestPool(maxConcurrency), () =>
-    Promise.all(
-      catalog.streams.flatMap((cs) => {
-        const def = defs.get(cs.stream.name);
-        return def ? [readStream(def, cs, contextOf(cs, def), out, log)] : []; // every one is checked above
-      }),
-    ),
-  );
-  const configFailure = results.find((r) => !r.ok && failureTypeOf(r.error) === 'config_error');
-  if (configFailure) throw configErrorAfterStream(configFailure.error, configFailure.stream);
-  const failed = results.filter((r) => !r.ok).map((r) => r.stream);
-  const resumable = results.filter((r) => !r.ok && r.stated).map((r) => r.stream);
-  if (failed.length) {
-    const resume =
-      resumable.length === failed.length
-        ? 'Their last STATE is valid; run the sync again to resume from it.'
-        : resumable.length
-          ? `${resumable.join(', ')} emitted a STATE to resume from; the others start again from their previous state. Run the sync again.`
-          : 'None of them emitted a STATE, so the next sync starts them again from their previous state. Run the sync again.';
-    throw new ConnectorError(
-      `${failed.length} of ${catalog.streams.length} streams did not complete: ${failed.join(', ')}. ${resume}`,
-      { failureType: 'transient_error' },
-    );
-  }
+  await readCatalog({ source, config, catalog, states, http, soap, out, log, masker });
   return http;
-}
-
-/** The config's max_concurrency (common-spec.ts fills in its default before this). */
-function maxConcurrencyOf(config: unknown): number {
-  const given = (config as { max_concurrency?: unknown }).max_concurrency;
-  return typeof given === 'number' && Number.isInteger(given) && given >= 1 ? given : DEFAULT_MAX_CONCURRENCY;
-}
-
-/** The config's start_date as ISO UTC, else a year before the run: where a stream without state starts. */
-function historyStartOf(config: unknown, startedAt: Date): string {
-  const given = (config as { start_date?: unknown }).start_date;
-  return (typeof given === 'string' ? toIsoUtc(given) : null) ?? oneYearAgo(startedAt).toISOString();
 }
 
 /** The run's HTTP client; it learns whether the user set the endpoint field or left the default. */
@@ -233,33 +144,6 @@ function configured(raw: unknown, field: string): boolean {
     node = (node as Record<string, unknown>)[key];
   }
   return node !== undefined && node !== null && node !== '';
-}
-
-/** The incoming state checked against the shape the stream writes; cursor-mode keeps only its cursor. */
-function stateToReadFrom<C>(
-  def: AnyStreamDef<C>,
-  catalogField: string | undefined,
-  given: JsonObject,
-  log: Logger,
-): JsonObject | undefined {
-  const field = catalogField ?? def.cursorField;
-  const cursorMode = def.stateMode !== 'manual' && field !== undefined;
-  const schema = def.stateSchema ?? (cursorMode ? cursorStateSchema(def.schema, field) : undefined);
-  const state = schema ? checkStreamState(def.name, given, schema, log) : given;
-  if (!state || !cursorMode || Object.keys(state).every((k) => k === field)) return state;
-  log.warn(
-    `The state for stream '${def.name}' holds keys besides its cursor '${field}' (${Object.keys(state)
-      .filter((k) => k !== field)
-      .join(', ')}); they are dropped.`,
-  );
-  return field in state ? { [field]: state[field] } : {};
-}
-
-function configErrorAfterStream(err: unknown, stream: string): ConnectorError {
-  return new ConnectorError(`Stopped the read at stream '${stream}': ${messageOf(err)}`, {
-    failureType: 'config_error',
-    cause: err,
-  });
 }
 
 /** Keeps stdout protocol-only and stderr masked, whatever a library prints or throws. */
