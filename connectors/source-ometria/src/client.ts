@@ -3,6 +3,7 @@
 // and offset. /v2/lists takes `mode` (default `active`) and documents no paging parameter.
 import { offsetPaging, pages, type HttpClient, type HttpOptions, type JsonObject } from '@conkit/base';
 import type { Config } from './config.js';
+import { utcSeconds } from './since.js';
 
 export const httpOptions = (config: Config): HttpOptions => ({
   baseURL: config.base_url,
@@ -31,3 +32,7 @@ export async function listIds(http: HttpClient): Promise<string[]> {
   for await (const page of listPages(http)) ids.push(...page.map((l: JsonObject) => String(l.id)));
   return ids;
 }
+
+/** One list's membership changes since `from` (ISO), the undocumented `since` sent as in unsubscribes (WIRE.md). */
+export const changePages = (http: HttpClient, id: string, from: string) =>
+  ometriaPages(http, `/v2/lists/${encodeURIComponent(id)}/changes`, { since: utcSeconds(Date.parse(from)) });

@@ -1,9 +1,9 @@
 import { defineStream, readPartitions, type JsonObject } from '@conkit/base';
 import schema from '../schemas/member_lists.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { listIds, ometriaPages } from '../client.js';
+import { changePages, listIds } from '../client.js';
 import { memberList } from '../mapping.js';
-import { now, sinceOf, utcSeconds } from '../since.js';
+import { now, sinceOf } from '../since.js';
 
 // list_enter/list_exit per list (archived lists too), lists read concurrently; a bookmark per list, set once it is
 // through. The undocumented `since` is sent and applied here; limit/offset go through the kit's page loop (WIRE.md).
@@ -23,8 +23,7 @@ export default defineStream<Config>({
     const newest = new Map(ids.map((id) => [id, sinceOf(ctx, marks[id])]));
     const read = async function* (id: string): AsyncGenerator<JsonObject[]> {
       const from = sinceOf(ctx, marks[id]);
-      const path = `/v2/lists/${encodeURIComponent(id)}/changes`;
-      for await (const page of ometriaPages(ctx.http, path, { since: utcSeconds(Date.parse(from)) })) {
+      for await (const page of changePages(ctx.http, id, from)) {
         const readAt = now();
         const recs = page
           .map((c) => memberList(c, id, ctx.config, readAt))
