@@ -15,12 +15,10 @@ const str = (v: JsonValue | undefined): string | null => (v === undefined || v =
 /** An export cell: CSV has no null, so an empty cell is one (JSON-lines files may send "" or null). */
 const cell = (v: JsonValue | undefined): string | null =>
   v === undefined || v === null || v === '' ? null : String(v);
+const obj = (v: JsonValue | undefined): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
 
 // Every table ends with _account_id, __source_id, __sync_key and __synced_at, written out in each
 // literal: a spread of a shared object costs a runtime copy per record.
-
-const obj = (v: JsonValue | undefined): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
-
 // `updatedAt` is the run's update-since bound, already ISO UTC (sinceOf): the same for every row,
 // so it is not converted per row.
 export function profile(p: JsonObject, config: Config, updatedAt: string, syncedAt: string): JsonObject {
