@@ -18,6 +18,8 @@ export interface ConnectorHarnessOptions extends Omit<HarnessOptions, 'main' | '
    * acceptance config (acceptance-tests/<connector>.yaml).
    */
   config?: Record<string, unknown>;
+  /** Fields set over the config (the acceptance config when `config` is not given), e.g. a test's own password. */
+  configWith?: Record<string, unknown>;
   /** Serve the connector's fixtures: a replay server on fixtures/http, an S3 server on fixtures/s3 (each if present). */
   fixtures?: boolean;
   /** A replay server with these options (instead of, or with fixtures: true over, fixtures/http). */
@@ -34,7 +36,7 @@ export interface ConnectorHarness extends Harness {
 }
 
 export async function connectorHarness(opts: ConnectorHarnessOptions): Promise<ConnectorHarness> {
-  const { connector, fixtures, replay: replayOptions, s3: emptyS3, config, ...rest } = opts;
+  const { connector, fixtures, replay: replayOptions, s3: emptyS3, config, configWith, ...rest } = opts;
   const dir = connectorDir(connector);
   const http = join(dir, 'fixtures', 'http');
   const s3dir = join(dir, 'fixtures', 's3');
@@ -63,7 +65,7 @@ export async function connectorHarness(opts: ConnectorHarnessOptions): Promise<C
   const h = harness({
     ...rest,
     main: join(dir, 'dist', 'main.js'),
-    config: fill(config ?? acceptance()) as Record<string, unknown>,
+    config: fill({ ...(config ?? acceptance()), ...configWith }) as Record<string, unknown>,
     close: async () => {
       await replay?.close();
       await s3?.close();

@@ -17,6 +17,21 @@ afterEach(() => server.close());
 const ids = (run: Awaited<ReturnType<typeof example>>): number[] =>
   ofType(run, 'RECORD').map((m) => m.record.data.id as number);
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);
+/** A read of the items stream alone. */
+const readItems = (env: NodeJS.ProcessEnv = {}) =>
+  example(['read', '--config', config, '--catalog', tempJson('c.json', catalog(['items']))], env);
+/** A read of the items stream that must be clean: exit 0, every message valid, items 0 to 249 once each. */
+async function readsAllItems(env: NodeJS.ProcessEnv): Promise<Awaited<ReturnType<typeof example>>> {
+  const run = await readItems(env);
+  expect(run.code).toBe(0);
+  expect(protocolProblems(run)).toEqual([]);
+  expect(ids(run)).toEqual(range(250));
+  return run;
+}
+const warnings = (run: Awaited<ReturnType<typeof example>>): string[] =>
+  ofType(run, 'LOG')
+    .filter((m) => m.log.level === 'WARN')
+    .map((m) => m.log.message);
 
 describe('example connector', () => {
   it('spec, check and discover print valid protocol messages', async () => {
@@ -34,12 +49,7 @@ describe('example connector', () => {
   });
 
   it('reads every record with statuses and per-stream state counts', async () => {
-    const run = await example(['read', '--config', config, '--catalog', tempJson('c.json', catalog(['items']))], {
-      EXAMPLE_CHECKPOINT_EVERY: '100',
-    });
-    expect(run.code).toBe(0);
-    expect(protocolProblems(run)).toEqual([]);
-    expect(ids(run)).toEqual(range(250));
+    const run = await readsAllItems({ EXAMPLE_CHECKPOINT_EVERY: '100' });
     const statuses = ofType(run, 'TRACE')
       .filter((m) => m.trace.type === 'STREAM_STATUS')
       .map((m) => m.trace.stream_status!.status);
@@ -72,7 +82,7 @@ describe('example connector', () => {
   it('waits out a 429 with Retry-After and finishes with every record', async () => {
     server.faults.push({ status: 429, retryAfter: '1' });
     const started = Date.now();
-    const run = await example(['read', '--config', config, '--catalog', tempJson('c.json', catalog(['items']))]);
+    const run = await readItems();
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(run.code).toBe(0);
     expect(ids(run)).toEqual(range(250));
@@ -81,7 +91,7 @@ describe('example connector', () => {
 
   it('survives three 500s in a row and a connection reset mid-body', async () => {
     server.faults.push({ status: 500 }, { status: 500 }, { status: 500 }, { drop: true });
-    const run = await example(['read', '--config', config, '--catalog', tempJson('c.json', catalog(['items']))]);
+    const run = await readItems();
     expect(run.code).toBe(0);
     expect(ids(run)).toEqual(range(250));
   });
@@ -130,7 +140,7 @@ describe('example connector', () => {
   it('masks a secret that the service echoes into an error, in every form, on stdout and stderr', async () => {
     const echoed = `bad request for key ${SECRET} (${encodeURIComponent(SECRET)}, ${Buffer.from(SECRET).toString('base64')})`;
     server.faults.push({ status: 400, body: echoed });
-    const run = await example(['read', '--config', config, '--catalog', tempJson('c.json', catalog(['items']))]);
+    const run = await readItems();
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('bad request for key ****');
     for (const out of [run.stdout, run.stderr]) {
@@ -142,36 +152,19 @@ describe('example connector', () => {
 
 describe('process tuning', () => {
   it('reads as usual and says why when CONKIT_HEAP_GROWING_PERCENT is not a number', async () => {
-    const run = await example(['read', '--config', config, '--catalog', tempJson('k.json', catalog(['items']))], {
-      CONKIT_HEAP_GROWING_PERCENT: 'lots',
-    });
-    expect(run.code).toBe(0);
-    expect(protocolProblems(run)).toEqual([]);
-    expect(ids(run)).toEqual(range(250));
-    const warnings = ofType(run, 'LOG')
-      .filter((m) => m.log.level === 'WARN')
-      .map((m) => m.log.message);
+    const run = await readsAllItems({ CONKIT_HEAP_GROWING_PERCENT: 'lots' });
     expect(
-      warnings.some((w) => w.includes('CONKIT_HEAP_GROWING_PERCENT must be a whole number') && w.includes("'lots'")),
+      warnings(run).some(
+        (w) => w.includes('CONKIT_HEAP_GROWING_PERCENT must be a whole number') && w.includes("'lots'"),
+      ),
     ).toBe(true);
   });
 
   it('passes a process warning on as a LOG WARN, not as an error on stderr', async () => {
-    const run = await example(['read', '--config', config, '--catalog', tempJson('k.json', catalog(['items']))], {
-      EXAMPLE_WARNING: 'careful now',
-    });
-    expect(run.code).toBe(0);
-    expect(protocolProblems(run)).toEqual([]);
-    expect(ids(run)).toEqual(range(250));
-    const logs = ofType(run, 'LOG');
+    const run = await readsAllItems({ EXAMPLE_WARNING: 'careful now' });
     // emitted three times, reported once
-    expect(
-      logs
-        .filter((m) => m.log.level === 'WARN')
-        .map((m) => m.log.message)
-        .filter((m) => m === 'TestWarning: careful now'),
-    ).toHaveLength(1);
-    expect(logs.filter((m) => m.log.level === 'ERROR' || m.log.level === 'FATAL')).toEqual([]);
+    expect(warnings(run).filter((m) => m === 'TestWarning: careful now')).toHaveLength(1);
+    expect(ofType(run, 'LOG').filter((m) => m.log.level === 'ERROR' || m.log.level === 'FATAL')).toEqual([]);
     expect(run.stderr).not.toContain('careful now');
   });
 });

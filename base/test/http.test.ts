@@ -1,43 +1,30 @@
 // The HTTP client against a real local server: auth renewal, pacing, truncated bodies, wait caps.
 import http from 'node:http';
 import { Worker } from 'node:worker_threads';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../src/http.js';
 import { RateLimiter } from '../src/ratelimit.js';
 import { pages } from '../src/rest.js';
 import { cursorPaging, pageNumber } from '../src/paginate.js';
+import { serveDuringFile, startServer } from './helpers/serve.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 let handler: Handler = (_q, r) => r.end('{}');
-let server: http.Server;
-let url = '';
 let hits = 0;
 
-beforeAll(async () => {
-  process.env.CONKIT_RETRY_BASE_MS = '10';
-  server = http.createServer((q, r) => {
-    hits++;
-    handler(q, r);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+beforeAll(() => void (process.env.CONKIT_RETRY_BASE_MS = '10'));
+const local = serveDuringFile((q, r) => {
+  hits++;
+  handler(q, r);
 });
 beforeEach(() => {
   hits = 0;
 });
-afterAll(
-  () =>
-    new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-);
 
 describe('HttpClient', () => {
   it('keeps its defaults when an option is passed as undefined (a spread must not remove the timeout)', () => {
     const opts = (c: HttpClient) => (c as unknown as { opts: { timeoutMs: number; retries: number } }).opts;
-    const client = new HttpClient({ baseURL: url, timeoutMs: undefined, retries: undefined });
+    const client = new HttpClient({ baseURL: local.url, timeoutMs: undefined, retries: undefined });
     expect(opts(client)).toMatchObject({ timeoutMs: 60_000, retries: 5 });
     client.close();
   });
@@ -47,7 +34,7 @@ describe('HttpClient', () => {
     handler = (q, r) =>
       q.headers.authorization === 'Bearer new-token' ? r.end('{"ok":true}') : r.writeHead(401).end('expired');
     const client = new HttpClient({
-      baseURL: url,
+      baseURL: local.url,
       auth: {
         headers: () => ({ authorization: `Bearer ${token}` }),
         refresh: async () => {
@@ -63,7 +50,7 @@ describe('HttpClient', () => {
   it('retries a truncated JSON body, then reports it plainly', async () => {
     let n = 0;
     handler = (_q, r) => r.end(n++ < 2 ? '[{"id":1},{"id"' : '[{"id":1}]');
-    const client = new HttpClient({ baseURL: url });
+    const client = new HttpClient({ baseURL: local.url });
     await expect(client.get('/x')).resolves.toMatchObject({ data: [{ id: 1 }] });
     handler = (_q, r) => r.end('<html>gateway</html>');
     await expect(client.get('/x')).rejects.toMatchObject({
@@ -75,7 +62,7 @@ describe('HttpClient', () => {
 
   it('stops retrying when the total wait would pass the cap', async () => {
     handler = (_q, r) => r.writeHead(429, { 'retry-after': '30' }).end();
-    const client = new HttpClient({ baseURL: url, maxWaitMs: 5_000 });
+    const client = new HttpClient({ baseURL: local.url, maxWaitMs: 5_000 });
     await expect(client.get('/x')).rejects.toMatchObject({
       failureType: 'transient_error',
       message: expect.stringMatching(/stopped retrying after waiting 0 s in total \(limit 5 s\)/),
@@ -85,12 +72,11 @@ describe('HttpClient', () => {
   });
 
   it('follows redirects, keeps credentials on the same origin only, and stops a redirect loop', async () => {
-    const other = http.createServer((q, r) => {
+    const other = await startServer((q, r) => {
       const { authorization = null, cookie = null, 'x-api-key': auth = null } = q.headers;
       r.end(JSON.stringify({ where: 'other', auth, authorization, cookie, path: q.url }));
     });
-    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
-    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const otherUrl = other.url;
     const lines: string[] = [];
     handler = (q, r) => {
       lines.push(`${q.method} ${q.url}`);
@@ -104,7 +90,10 @@ describe('HttpClient', () => {
       if (q.url === '/echo') return q.on('data', () => undefined).on('end', () => r.end('{"where":"echo"}'));
       r.writeHead(307, { location: '/loop' }).end();
     };
-    const client = new HttpClient({ baseURL: url, auth: { headers: () => ({ 'x-api-key': 'redirect-secret' }) } });
+    const client = new HttpClient({
+      baseURL: local.url,
+      auth: { headers: () => ({ 'x-api-key': 'redirect-secret' }) },
+    });
     await expect(client.get('/old', { params: { a: 1 } })).resolves.toMatchObject({
       data: { where: 'new', method: 'GET', auth: 'redirect-secret' },
     });
@@ -136,8 +125,7 @@ describe('HttpClient', () => {
     });
     expect(lines).toHaveLength(6);
     client.close();
-    other.closeAllConnections();
-    await new Promise<void>((r) => other.close(() => r()));
+    await other.close();
   });
 
   it('counts every redirect hop against the rate limit', async () => {
@@ -147,7 +135,7 @@ describe('HttpClient', () => {
       if (q.url === '/hop') return r.writeHead(302, { location: '/there' }).end();
       r.end('{}');
     };
-    const client = new HttpClient({ baseURL: url, rateLimit: { perSecond: 2 } });
+    const client = new HttpClient({ baseURL: local.url, rateLimit: { perSecond: 2 } });
     for (let i = 0; i < 2; i++) await client.get('/hop');
     // four requests at 2 a second: the third waits for the first's window to pass
     expect(at).toHaveLength(4);
@@ -170,11 +158,11 @@ describe('query strings on the wire', () => {
       lines.push(`${q.method} ${q.url}`);
       r.end('{}');
     };
-    const client = new HttpClient({ baseURL: url });
+    const client = new HttpClient({ baseURL: local.url });
     await client.get('/v1/responses', { params: { page: 2, 'created[gt]': '2016-12-01T00:00:00Z', skip: undefined } });
     await client.get('/v1/x?a=1', { params: { b: 'a b,c:d$e', c: 'x+y/z?&=#', d: true, ' padded ': 'é', n: 1.5 } });
     await client.get('/p#frag', { params: { q: 'x' } });
-    await client.get(`${url}/absolute`, { params: { k: 'v' } });
+    await client.get(`${local.url}/absolute`, { params: { k: 'v' } });
     await client.get('/none', { params: { skip: undefined } });
     expect(lines).toEqual([
       'GET /v1/responses?page=2&created%5Bgt%5D=2016-12-01T00:00:00Z',
@@ -214,11 +202,11 @@ describe('RateLimiter', () => {
 describe('pages', () => {
   it('asks for the next page while the current one is out, and a failure of that request waits for its turn', async () => {
     handler = (q, r) => {
-      const page = Number(new URL(q.url ?? '/', url).searchParams.get('page'));
+      const page = Number(new URL(q.url ?? '/', local.url).searchParams.get('page'));
       if (page === 3) return r.writeHead(404).end('no such page');
       r.end(JSON.stringify([{ page }, { page }]));
     };
-    const client = new HttpClient({ baseURL: url });
+    const client = new HttpClient({ baseURL: local.url });
     const it = pages(client, (page) => ({ path: '/items', params: { page } }), pageNumber({ size: 2 }));
     expect((await it.next()).value).toEqual([{ page: 1 }, { page: 1 }]);
     // page 1 is still with the consumer, and page 2 has been asked for already
@@ -272,7 +260,7 @@ describe('pages', () => {
   it('hands out the page that carries a repeated token before stopping the read', async () => {
     let n = 0;
     handler = (_q, r) => r.end(JSON.stringify({ items: [{ id: ++n }], next: 'same' }));
-    const client = new HttpClient({ baseURL: url });
+    const client = new HttpClient({ baseURL: local.url });
     const seen: unknown[] = [];
     const read = async () => {
       for await (const page of pages(

@@ -1,40 +1,26 @@
 // Paging that cannot run away: every paginator, against a real local server that ignores its paging
 // parameters, ends with every record once and a WARN naming the endpoint (or, where records after a
 // full page cannot be reached, a clear error), never an endless read or a duplicate record.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../src/http.js';
 import { pages } from '../src/rest.js';
 import { cursorPaging, noPaging, offsetPaging, pageNumber, untilEmpty, type Paginator } from '../src/paginate.js';
 import { pageLoop } from '../src/page-loop.js';
 import { slidingWindow } from '../src/sliding.js';
 import type { Logger } from '../src/log.js';
+import { serveDuringFile } from './helpers/serve.js';
 
 const ROWS = Array.from({ length: 7 }, (_, i) => ({ id: i + 1 }));
-let server: http.Server;
-let url = '';
 let hits = 0;
 /** What the server does with the paging parameters. */
 let mode: 'ignore-all' | 'ignore-offset' = 'ignore-all';
 
-beforeAll(async () => {
-  server = http.createServer((q, r) => {
-    hits++;
-    const limit = Number(new URL(q.url ?? '/', 'http://x').searchParams.get('limit') ?? 1000);
-    const rows = mode === 'ignore-all' ? ROWS : ROWS.slice(0, limit);
-    r.end(JSON.stringify({ items: rows, next: `t${hits}` }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const local = serveDuringFile((q, r) => {
+  hits++;
+  const limit = Number(new URL(q.url ?? '/', 'http://x').searchParams.get('limit') ?? 1000);
+  const rows = mode === 'ignore-all' ? ROWS : ROWS.slice(0, limit);
+  r.end(JSON.stringify({ items: rows, next: `t${hits}` }));
 });
-afterAll(
-  () =>
-    new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-);
 
 function recorder(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -42,7 +28,7 @@ function recorder(): Logger & { warnings: string[] } {
 }
 
 async function readAll(paginator: Paginator, log: Logger): Promise<unknown[]> {
-  const client = new HttpClient({ baseURL: url, log });
+  const client = new HttpClient({ baseURL: local.url, log });
   const out: unknown[] = [];
   try {
     const it = pages(
@@ -89,7 +75,7 @@ describe('a service that honours limit but ignores offset (full pages repeat)', 
     it(`${name}: the first page goes out once, then a clear error: records after it cannot be reached`, async () => {
       mode = 'ignore-offset';
       const log = recorder();
-      const client = new HttpClient({ baseURL: url, log });
+      const client = new HttpClient({ baseURL: local.url, log });
       const out: unknown[] = [];
       const read = async () => {
         for await (const page of pages(

@@ -292,16 +292,24 @@ describe('kit S3: listing', () => {
   });
 });
 
+/**
+ * `key` (`count` lines) on a fresh S3 server behind a proxy that hands each answer for it, with its
+ * number, to `reshape`; `answers()` counts them.
+ */
+async function behindProxy(key: string, count: number, reshape: (n: number, a: Answer) => Answer | undefined) {
+  s3 = await startS3Server();
+  const want = lines(count);
+  await s3.put('bkt', key, want);
+  let n = 0;
+  proxy = await startProxy(s3.endpoint, { response: (r, a) => (r.path.endsWith(key) ? reshape(++n, a) : undefined) });
+  return { want, s: settings(proxy.endpoint), answers: () => n };
+}
+/** Cuts the first answer (drops or stalls it mid-body), passes the rest. */
+const cutFirst = (cut: 'drop' | 'stall') => (n: number, a: Answer) => (n === 1 ? { ...a, cut } : undefined);
+
 describe('kit S3: resumed reads', () => {
   it('resumes a dropped body with Range and If-Match on the listed ETag, every byte once', async () => {
-    s3 = await startS3Server();
-    const want = lines(5000);
-    await s3.put('bkt', 'big.csv', want);
-    let n = 0;
-    proxy = await startProxy(s3.endpoint, {
-      response: (r, a) => (r.path.endsWith('big.csv') && ++n === 1 ? { ...a, cut: 'drop' } : undefined),
-    });
-    const s = settings(proxy.endpoint);
+    const { want, s } = await behindProxy('big.csv', 5000, cutFirst('drop'));
     const [obj] = await list(s);
     expect(await text(openObject(conn!, s, obj, { log }))).toBe(want);
     const gets = proxy.seen.filter((r) => r.path.endsWith('big.csv'));
@@ -312,22 +320,15 @@ describe('kit S3: resumed reads', () => {
   });
 
   it('a server that ignores Range on the resume (200, whole object): the bytes already read are skipped, not repeated', async () => {
-    s3 = await startS3Server();
-    const want = lines(5000);
-    await s3.put('bkt', 'big.csv', want);
-    let n = 0;
-    proxy = await startProxy(s3.endpoint, {
-      response: (r, a) => {
-        if (!r.path.endsWith('big.csv')) return undefined;
-        if (++n === 1) return { ...a, cut: 'drop' };
-        // as a proxy that drops Range would: the whole object, 200, no Content-Range
-        return { status: 200, headers: { ...a.headers, 'content-range': undefined }, body: Buffer.from(want) };
-      },
-    });
-    const s = settings(proxy.endpoint);
+    const { want, s, answers } = await behindProxy('big.csv', 5000, (n, a) =>
+      n === 1
+        ? { ...a, cut: 'drop' }
+        : // as a proxy that drops Range would: the whole object, 200, no Content-Range
+          { status: 200, headers: { ...a.headers, 'content-range': undefined }, body: Buffer.from(lines(5000)) },
+    );
     warnings.length = 0;
     expect(await text(openObject(connect(s), s, { key: 'big.csv' }, { log }))).toBe(want);
-    expect(n).toBe(2);
+    expect(answers()).toBe(2);
     expect(warnings.join('\n')).toMatch(/ignored the Range .* skipping the bytes already read/);
   });
 
@@ -369,16 +370,9 @@ describe('kit S3: resumed reads', () => {
   });
 
   it('a body that goes silent mid-object is resumed after idleTimeoutMs', async () => {
-    s3 = await startS3Server();
-    const want = lines(2000);
-    await s3.put('bkt', 'slow.csv', want);
-    let n = 0;
-    proxy = await startProxy(s3.endpoint, {
-      response: (r, a) => (r.path.endsWith('slow.csv') && ++n === 1 ? { ...a, cut: 'stall' } : undefined),
-    });
-    const s = settings(proxy.endpoint);
+    const { want, s, answers } = await behindProxy('slow.csv', 2000, cutFirst('stall'));
     expect(await text(openObject(connect(s), s, { key: 'slow.csv' }, { idleTimeoutMs: 300 }))).toBe(want);
-    expect(n).toBe(2);
+    expect(answers()).toBe(2);
   }, 20_000);
 
   it('destroying the stream midway stops the download and closes its connection', async () => {

@@ -4,19 +4,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectorHarness, soapCall, type ConnectorHarness } from '@conkit/acceptance-tests';
+import { soapCall, type ConnectorHarness } from '@conkit/acceptance-tests';
+import { listrakHarness } from './harness.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
 const PASSWORD = 'listrak-right-password-5e2c';
 const WRONG = 'listrak-wrong-password-0b7d';
-const config = {
-  username: 'fixture-user',
-  password: PASSWORD,
-  start_date: '2024-01-01',
-  endpoint: '{{replay_url}}/v31/IntegrationService.asmx',
-};
-const listrak = (fixtures = true) =>
-  connectorHarness({ connector: 'source-listrak', config, fixtures, mode: 'full_refresh' });
+const listrak = (fixtures = true) => listrakHarness(PASSWORD, { fixtures });
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
 const loginFault = readFileSync(join(fixtures, 'bodies/login-fault.xml'), 'utf8');

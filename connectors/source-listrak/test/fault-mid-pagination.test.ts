@@ -3,25 +3,13 @@
 // TRACE ERROR naming the stream and the operation, a last STATE that is valid, and a second run from
 // it completes the set. A fault that happens once is retried and the read is the clean one.
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectorHarness, soapCall, type ConnectorHarness } from '@conkit/acceptance-tests';
+import { soapCall, type ConnectorHarness } from '@conkit/acceptance-tests';
+import { listrakHarness } from './harness.js';
 import { validateMessage, type ConnectorRun } from '@conkit/base/testing';
 
 const PASSWORD = 'listrak-test-password-77f0';
-const config = {
-  username: 'fixture-user',
-  password: PASSWORD,
-  start_date: '2024-01-01',
-  endpoint: '{{replay_url}}/v31/IntegrationService.asmx',
-};
 // retries (if any) back off from 1 ms, so a persistent fault does not hold the test for a minute
-const listrak = () =>
-  connectorHarness({
-    connector: 'source-listrak',
-    config,
-    fixtures: true,
-    mode: 'full_refresh',
-    env: { CONKIT_RETRY_BASE_MS: '1' },
-  });
+const listrak = () => listrakHarness(PASSWORD, { env: { CONKIT_RETRY_BASE_MS: '1' } });
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
 const read = (stream: string, state?: unknown[]) => h!.read([stream], { state });

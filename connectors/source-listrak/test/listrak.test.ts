@@ -2,27 +2,16 @@
 // login, typed values, and 200,000 sent contacts over many pages with flat memory.
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectorHarness, soapCall, type ConnectorHarness, type ReplayOptions } from '@conkit/acceptance-tests';
+import { soapCall, type ConnectorHarness, type ReplayOptions } from '@conkit/acceptance-tests';
+import { listrakHarness } from './harness.js';
 import { sampleRss, jsonFile, catalogOf } from '@conkit/base/testing';
 import { coerceValue } from '@conkit/base/soap';
 import { envelope, listRow, messageRow } from '../fixtures/envelope.mjs';
 
 const PASSWORD = 'listrak-test-password-31ac';
-const config = {
-  username: 'fixture-user',
-  password: PASSWORD,
-  start_date: '2024-01-01',
-  endpoint: '{{replay_url}}/v31/IntegrationService.asmx',
-};
 // the real retry path, with backoff shortened: a fault that never clears runs out its retries in well under a second
 const listrak = (replay?: ReplayOptions) =>
-  connectorHarness({
-    connector: 'source-listrak',
-    config,
-    mode: 'full_refresh',
-    env: { CONKIT_RETRY_BASE_MS: '20' },
-    ...(replay ? { replay } : { fixtures: true }),
-  });
+  listrakHarness(PASSWORD, { env: { CONKIT_RETRY_BASE_MS: '20' }, ...(replay && { replay, fixtures: false }) });
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
 const ops = () => h!.server.requests().map((r) => soapCall(r)?.action);

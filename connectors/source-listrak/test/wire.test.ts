@@ -6,26 +6,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectorHarness, soapCall, type ConnectorHarness } from '@conkit/acceptance-tests';
+import { soapCall, type ConnectorHarness } from '@conkit/acceptance-tests';
+import { listrakHarness } from './harness.js';
 import { ofType } from '@conkit/base/testing';
 import { envelope } from '../fixtures/envelope.mjs';
 
 const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
 const PASSWORD = 'listrak-wire-password-6a1d';
-const config = {
-  username: 'fixture-user',
-  password: PASSWORD,
-  start_date: '2024-01-01',
-  endpoint: '{{replay_url}}/v31/IntegrationService.asmx',
-};
-const listrak = () =>
-  connectorHarness({
-    connector: 'source-listrak',
-    config,
-    fixtures: true,
-    mode: 'full_refresh',
-    env: { CONKIT_RETRY_BASE_MS: '1' },
-  });
+// retries (if any) back off from 1 ms
+const listrak = () => listrakHarness(PASSWORD, { env: { CONKIT_RETRY_BASE_MS: '1' } });
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
 const xml = (body: string) => ({ headers: { 'content-type': 'text/xml; charset=utf-8' }, body });

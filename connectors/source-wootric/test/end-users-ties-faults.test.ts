@@ -5,8 +5,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectorHarness, loadExchanges, type ConnectorHarness } from '@conkit/acceptance-tests';
+import { loadExchanges, type ConnectorHarness } from '@conkit/acceptance-tests';
 import { jsonFile, validateMessage } from '@conkit/base/testing';
+import { wootricHarness } from './harness.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
 let h: ConnectorHarness | undefined;
@@ -39,15 +40,8 @@ function usersFile(): string {
 describe('source-wootric end_users: ties and faults', () => {
   it('reads 5,000 users changed in one window exactly once with 20% of responses failing', async () => {
     const ex = loadExchanges(join(fixtures, 'data.yaml')).find((e) => e.name === 'end_users')!;
-    const config = {
-      client_id: 'fixture-client-id',
-      client_secret: 'wootric-test-secret-55e1',
-      start_date: '2016-12-01',
-      base_url: '{{replay_url}}',
-    };
-    h = await connectorHarness({
-      connector: 'source-wootric',
-      config,
+    h = await wootricHarness('wootric-test-secret-55e1', {
+      fixtures: false,
       replay: {
         exchanges: [
           ...loadExchanges(join(fixtures, 'oauth.yaml')),

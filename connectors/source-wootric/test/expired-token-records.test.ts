@@ -5,19 +5,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectorHarness, loadExchanges, type ConnectorHarness, type Exchange } from '@conkit/acceptance-tests';
+import { loadExchanges, type ConnectorHarness, type Exchange } from '@conkit/acceptance-tests';
 import { jsonFile, type ConnectorRun } from '@conkit/base/testing';
+import { wootricHarness } from './harness.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
 const dataDir = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
 const SECRET = 'wootric-test-secret-3b7a';
 const TOKEN = 'fixture-access-token-a1';
-const config = {
-  client_id: 'fixture-client-id',
-  client_secret: SECRET,
-  start_date: '2016-12-01',
-  base_url: '{{replay_url}}',
-};
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
 
@@ -55,13 +50,13 @@ function declinesExchange(): Exchange {
 }
 
 function harnessFor(stream: string): Promise<ConnectorHarness> {
-  if (stream !== 'declines') return connectorHarness({ connector: 'source-wootric', config, fixtures: true });
+  if (stream !== 'declines') return wootricHarness(SECRET);
   const exchanges = [
     ...loadExchanges(join(fixtures, 'oauth.yaml')),
     ...loadExchanges(join(fixtures, 'data.yaml')).filter((e) => e.name !== 'declines'),
     declinesExchange(),
   ];
-  return connectorHarness({ connector: 'source-wootric', config, replay: { exchanges } });
+  return wootricHarness(SECRET, { fixtures: false, replay: { exchanges } });
 }
 
 const PATHS: Record<string, string> = {

@@ -4,16 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectorHarness, type ConnectorHarness } from '@conkit/acceptance-tests';
+import type { ConnectorHarness } from '@conkit/acceptance-tests';
+import { wootricHarness } from './harness.js';
 
 const dataDir = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
-const config = {
-  client_id: 'fixture-client-id',
-  client_secret: 'wootric-test-secret-8d2c',
-  start_date: '2016-12-01',
-  base_url: '{{replay_url}}',
-};
-const wootric = () => connectorHarness({ connector: 'source-wootric', config, fixtures: true });
+const wootric = () => wootricHarness('wootric-test-secret-8d2c');
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
 const raw = (name: string) =>

@@ -3,24 +3,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  connectorHarness,
-  loadExchanges,
-  type ConnectorHarness,
-  type ConnectorHarnessOptions,
-} from '@conkit/acceptance-tests';
+import { loadExchanges, type ConnectorHarness, type ConnectorHarnessOptions } from '@conkit/acceptance-tests';
 import { jsonFile } from '@conkit/base/testing';
+import { wootricHarness } from './harness.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/http/', import.meta.url));
 const SECRET = 'wootric-test-secret-5e1d';
-const config = {
-  client_id: 'fixture-client-id',
-  client_secret: SECRET,
-  start_date: '2016-12-01',
-  base_url: '{{replay_url}}',
-};
-const wootric = (o: Partial<ConnectorHarnessOptions> = { fixtures: true }) =>
-  connectorHarness({ connector: 'source-wootric', config, ...o });
+const wootric = (o: Partial<ConnectorHarnessOptions> = {}) => wootricHarness(SECRET, o);
 let h: ConnectorHarness | undefined;
 afterEach(async () => h?.close());
 
@@ -36,6 +25,7 @@ describe('source-wootric', () => {
     const [token] = loadExchanges(join(fixtures, 'oauth.yaml'));
     const [responses] = loadExchanges(join(fixtures, 'data.yaml'));
     h = await wootric({
+      fixtures: false,
       replay: { exchanges: [token, { ...responses, dataset: { ...responses.dataset!, file: data }, dir: '/' }] },
     });
     const run = await h.read(['responses'], { timeoutMs: 300_000 });
