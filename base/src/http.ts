@@ -246,8 +246,8 @@ export class HttpClient {
       const ax = await this.client();
       // the slot is taken when the request is ready to leave: loading axios or fetching a token
       // first would otherwise eat into the spacing the service sees
-      await this.limiter.take();
-      const res = await ax.request<string>({ ...hop, method, headers, data, responseType });
+      const answered = await this.limiter.take();
+      const res = await ax.request<string>({ ...hop, method, headers, data, responseType }).finally(answered);
       const location = REDIRECTS.has(res.status) ? res.headers.location : undefined;
       if (typeof location !== 'string' || !location) return readErrorBody(res, responseType);
       if (responseType === 'stream') (res.data as unknown as Readable).destroy();

@@ -50,6 +50,7 @@ export {
   type ReadByParts,
 } from './parts.js';
 export { readPartitions, type PartitionRead } from './partitions.js';
+export { readBookmarkedParts, bookmarksStateSchema, type BookmarkedParts } from './bookmarks.js';
 export { dateWindows, type DateWindow } from './windows.js';
 export { slidingWindow, slidingWindowPages, type SlidingWindowOptions } from './sliding.js';
 export { streamJsonArray } from './json-array.js';

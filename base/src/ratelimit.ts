@@ -1,6 +1,6 @@
 // Client-side pacing. A connector declares its vendor's limit once; the limiter keeps it in every
 // rolling window, as a service counting requests over any second (or minute) sees them: request n
-// leaves only once request n-N left at least one window ago (a sliding log of the last N starts).
+// leaves only once request n-N was answered at least one window ago (a sliding log of the last N).
 // A token bucket that allows a burst and then spaces requests is not enough: a burst of 4 followed
 // by one every 250 ms puts 7 requests into one second. When the server reports its own budget
 // (X-Rate-Limit-Remaining, RateLimit-Remaining), that report wins: no waiting while budget remains,
@@ -13,17 +13,19 @@ export interface RateLimit {
 }
 
 /**
- * Requests leave a little inside the limit: the service counts arrivals, not departures, and the time
- * from a slot being taken to the request reaching the service differs from request to request (a new
- * connection, a token fetch, a busy event loop), which can bring two arrivals closer than their
- * departures. 3% plus 100 ms per window covers that (a test with 4 workers saw 30-60 ms).
+ * A request's slot is counted from when its answer came, not from when it left: the service counts
+ * arrivals, and a request arrives somewhere between the two (a new connection, a busy event loop,
+ * several requests in flight at once can hold one back on this side for 100 ms and more). Request n+N
+ * leaves one window after request n was answered, so no window the service counts can hold N+1
+ * arrivals, however late request n went out. 3% more window covers the two clocks' rates.
  */
 const SAFETY = 1.03;
-const SLACK_MS = 100;
+const answeredAlready = (): void => undefined;
 
 export class RateLimiter {
-  /** The last `count` departures, oldest first (a ring). */
+  /** The last `count` slots, oldest first (a ring): when each was answered, or its answer still awaited. */
   private readonly starts: number[] = [];
+  private readonly inFlight: (Promise<void> | undefined)[] = [];
   private next = 0;
   private readonly count: number;
   private readonly windowMs: number;
@@ -42,46 +44,56 @@ export class RateLimiter {
     else if (perMinute)
       [this.count, this.windowMs] = perMinute >= 1 ? [Math.floor(perMinute), 60_000] : [1, 60_000 / perMinute];
     else [this.count, this.windowMs] = [0, 0];
-    this.windowMs = this.windowMs * SAFETY + (this.count ? SLACK_MS : 0);
+    this.windowMs = this.windowMs * SAFETY;
   }
 
-  /** Resolves when the next request may go out. Calls are served in order. */
-  take(): Promise<void> {
+  /**
+   * Resolves when the next request may go out, with the function to call once it is answered (or
+   * failed). Calls are served in order.
+   */
+  take(): Promise<() => void> {
     const next = this.queue.then(() => this.wait());
-    this.queue = next;
+    this.queue = next.then(() => undefined);
     return next;
   }
 
-  private async wait(): Promise<void> {
+  private async wait(): Promise<() => void> {
     if (this.serverRemaining !== undefined) {
       const now = Date.now();
       if (this.serverRemaining > 0 || now >= this.serverResetAt) {
         if (this.serverRemaining > 0) this.serverRemaining--;
-        this.record(now);
-        return;
+        return this.record();
       }
       await sleep(this.serverResetAt - now);
       this.serverRemaining = undefined;
-      this.record(Date.now());
-      return;
+      return this.record();
     }
-    if (this.count === 0) return;
+    if (this.count === 0) return answeredAlready;
     if (this.starts.length === this.count) {
-      // the oldest of the last `count` departures must be a whole window ago
-      const oldest = this.starts[this.next];
-      const waitMs = oldest + this.windowMs - Date.now();
+      // the oldest of the last `count` slots must have been answered a whole window ago
+      await this.inFlight[this.next];
+      const waitMs = this.starts[this.next] + this.windowMs - Date.now();
       if (waitMs > 0) await sleep(waitMs);
     }
-    this.record(Date.now());
+    return this.record();
   }
 
-  private record(at: number): void {
-    if (this.count === 0) return;
-    if (this.starts.length < this.count) this.starts.push(at);
-    else {
-      this.starts[this.next] = at;
-      this.next = (this.next + 1) % this.count;
-    }
+  /** Takes the oldest slot for a request leaving now; its time becomes the answer's when that comes. */
+  private record(): () => void {
+    if (this.count === 0) return answeredAlready;
+    const full = this.starts.length === this.count;
+    const slot = full ? this.next : this.starts.push(0) - 1;
+    if (full) this.next = (this.next + 1) % this.count;
+    this.starts[slot] = Date.now();
+    let answered = answeredAlready;
+    this.inFlight[slot] = new Promise<void>((resolve) => {
+      answered = () => {
+        this.starts[slot] = Math.max(this.starts[slot], Date.now());
+        this.inFlight[slot] = undefined;
+        resolve();
+      };
+    });
+    return answered;
   }
 
   /** Learns the server's own budget from a response's headers. */

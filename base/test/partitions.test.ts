@@ -3,6 +3,7 @@
 // run's RequestPool caps requests across all of that, and a server's wait holds everyone back.
 import { describe, expect, it } from 'vitest';
 import { readPartitions } from '../src/partitions.js';
+import { readBookmarkedParts } from '../src/bookmarks.js';
 import { RequestPool, inSlot, withPool } from '../src/pool.js';
 import { Checkpoint } from '../src/stream.js';
 import type { JsonObject } from '../src/protocol.js';
@@ -89,6 +90,59 @@ describe('readPartitions', () => {
     }
     expect(t.now).toBe(0);
     expect(t.closed).toBe(4);
+  });
+});
+
+describe('readBookmarkedParts', () => {
+  const at = (min: number) => new Date(Date.UTC(2024, 0, 1, 0, min)).toISOString();
+  // each part has changes at minutes 1..n; a part read from a bookmark gets only the later ones
+  const changes = (part: string, n: number, bookmark?: string) =>
+    Array.from({ length: n }, (_, i) => ({ part, at: at(i + 1) })).filter((r) => !bookmark || r.at > bookmark);
+
+  it("moves each part's bookmark to its newest record only once the part is through, and resumes each from there", async () => {
+    const sizes: Record<string, number> = { a: 3, b: 5, c: 1, d: 0 };
+    const states: JsonObject[] = [];
+    const seen: string[] = [];
+    const run = (saved: JsonObject | undefined, failing?: string) =>
+      readBookmarkedParts({
+        saved,
+        field: 'lists',
+        parts: Object.keys(sizes),
+        cursor: 'at',
+        concurrency: 3,
+        read: async function* (part, bookmark) {
+          const rows = changes(part, sizes[part], bookmark);
+          for (let i = 0; i < rows.length; i += 2) {
+            await tick(1 + (part.charCodeAt(0) % 3) * 3);
+            if (part === failing && i > 0) throw new Error('the service failed');
+            yield rows.slice(i, i + 2);
+          }
+        },
+      });
+    // b fails on its second page, while others are in flight or done
+    await expect(
+      (async () => {
+        for await (const item of run(undefined, 'b'))
+          if (item instanceof Checkpoint) states.push(item.state);
+          else for (const r of item) seen.push(`${String(r.part)}@${String(r.at)}`);
+      })(),
+    ).rejects.toThrow('the service failed');
+    const last = states.at(-1)!.lists as Record<string, string>;
+    expect(last.b).toBeUndefined();
+    expect(seen).toContain(`b@${at(1)}`);
+    // every bookmark is the newest record of a part that was read to its end
+    for (const [part, mark] of Object.entries(last)) expect(mark).toBe(at(sizes[part]));
+    sizes.a = 4; // a new change arrives
+    const again: string[] = [];
+    let final: JsonObject | undefined;
+    for await (const item of run(states.at(-1)))
+      if (item instanceof Checkpoint) final = item.state;
+      else for (const r of item) again.push(`${String(r.part)}@${String(r.at)}`);
+    // nothing a finished part already gave is read again; every change is read
+    for (const k of again) if (last[k.split('@')[0]]) expect(seen).not.toContain(k);
+    const all = Object.entries(sizes).flatMap(([p, n]) => changes(p, n).map((r) => `${p}@${r.at}`));
+    expect(new Set([...seen, ...again])).toEqual(new Set(all));
+    expect(final).toEqual({ lists: { a: at(4), b: at(5), c: at(1) } }); // d has no change: no bookmark
   });
 });
 
