@@ -12,7 +12,7 @@ import {
   type LiveRequest,
   type ReplayServer,
 } from '@conkit/acceptance-tests';
-import { interleave, measure } from '../measure.js';
+import { interleave, measure, type Summary } from '../measure.js';
 import type { Row } from '../table.js';
 import { runErrors } from '../check.js';
 
@@ -44,6 +44,35 @@ const ENV = { CONKIT_PACING: 'off' };
 const kitFlags = process.env.BENCH_KIT_FLAGS?.split(' ').filter(Boolean) ?? [];
 const rawFlags = process.env.BENCH_RAW_FLAGS?.split(' ').filter(Boolean) ?? [];
 
+/** One read by the connector, measured. */
+const kitRead = (connector: string, configFile: string, catalogFile: string) =>
+  measure(
+    [process.execPath, ...kitFlags, main(connector), 'read', '--config', configFile, '--catalog', catalogFile],
+    ENV,
+  );
+
+/** The row of a connector's read beside the raw pipeline's (and the raw pipeline's with the same records, if run). */
+function kitRow(
+  connector: string,
+  stream: string,
+  records: number,
+  [kit, raw, same]: [Summary, Summary, Summary | undefined],
+  note: string,
+): Row {
+  return {
+    connector,
+    stream,
+    n: records,
+    records: kit.records,
+    kitRps: kit.rps,
+    rawRps: raw.rps,
+    sameRps: same?.rps,
+    peakMb: kit.peakRssMb,
+    note: `${note}; raw peak ${raw.peakRssMb.toFixed(0)} MB`,
+    error: runErrors(records, { connector: kit, raw, 'raw, same records': same }),
+  };
+}
+
 interface RawOptions {
   /** The connector's row mapping (raw-maps.ts) for a second raw pipeline that writes the same records. */
   map?: string;
@@ -63,11 +92,7 @@ async function httpCase(
   dataPath: (path: string) => boolean,
   { map, emits, key }: RawOptions = {},
 ): Promise<Row[]> {
-  const kitRun = () =>
-    measure(
-      [process.execPath, ...kitFlags, main(connector), 'read', '--config', file(config), '--catalog', catalog(stream)],
-      ENV,
-    );
+  const kitRun = () => kitRead(connector, file(config), catalog(stream));
   // the raw pipeline replays exactly the requests of the connector's first run
   const first = await kitRun();
   const reqs = server
@@ -97,18 +122,7 @@ async function httpCase(
   const same = map ? rest.shift() : undefined;
   const peer = mode === 'json' ? rest.shift() : undefined;
   await server.close();
-  const row: Row = {
-    connector,
-    stream,
-    n: records,
-    records: kit.records,
-    kitRps: kit.rps,
-    rawRps: raw.rps,
-    sameRps: same?.rps,
-    peakMb: kit.peakRssMb,
-    note: `${reqs.length} requests; raw peak ${raw.peakRssMb.toFixed(0)} MB`,
-    error: runErrors(records, { connector: kit, raw, 'raw, same records': same }),
-  };
+  const row = kitRow(connector, stream, records, [kit, raw, same], `${reqs.length} requests`);
   if (!peer) return [row];
   return [
     row,
@@ -287,27 +301,12 @@ async function s3Case(
         root,
       ]);
   const [kit, raw, same] = await interleave([
-    () =>
-      measure(
-        [process.execPath, ...kitFlags, main(connector), 'read', '--config', configFile, '--catalog', catalogFile],
-        ENV,
-      ),
+    () => kitRead(connector, configFile, catalogFile),
     rawRun(),
     ...(map ? [rawRun(map)] : []),
   ]);
   await s3.close();
-  return {
-    connector,
-    stream,
-    n: records,
-    records: kit.records,
-    kitRps: kit.rps,
-    rawRps: raw.rps,
-    sameRps: same?.rps,
-    peakMb: kit.peakRssMb,
-    note: `one ${header ? 'CSV export' : 'CSV'} object; raw peak ${raw.peakRssMb.toFixed(0)} MB`,
-    error: runErrors(records, { connector: kit, raw, 'raw, same records': same }),
-  };
+  return kitRow(connector, stream, records, [kit, raw, same], `one ${header ? 'CSV export' : 'CSV'} object`);
 }
 
 export const conversions = (records: number): Promise<Row> =>

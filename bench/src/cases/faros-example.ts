@@ -2,16 +2,8 @@
 // CDK), reading the same example server with the same page size. Written the way faros connectors
 // are (a stream class, a source class, axios for HTTP), with nothing added to slow it down.
 import axios from 'axios';
-import {
-  AirbyteSourceBase,
-  AirbyteSourceLogger,
-  AirbyteSourceRunner,
-  AirbyteSpec,
-  AirbyteStreamBase,
-  type AirbyteConfig,
-  type AirbyteLogger,
-  type SyncMode,
-} from 'faros-airbyte-cdk';
+import type { AirbyteConfig, SyncMode } from 'faros-airbyte-cdk';
+import { PeerStream, runPeerSource } from './faros-peer.js';
 
 interface Config extends AirbyteConfig {
   api_key: string;
@@ -19,13 +11,7 @@ interface Config extends AirbyteConfig {
   page_size: number;
 }
 
-class Items extends AirbyteStreamBase {
-  constructor(
-    logger: AirbyteLogger,
-    private readonly config: Config,
-  ) {
-    super(logger);
-  }
+class Items extends PeerStream<Config> {
   getJsonSchema(): Record<string, unknown> {
     return {
       type: 'object',
@@ -50,29 +36,8 @@ class Items extends AirbyteStreamBase {
   }
 }
 
-class ExampleSource extends AirbyteSourceBase<Config> {
-  get type(): string {
-    return 'example';
-  }
-  async spec(): Promise<AirbyteSpec> {
-    return new AirbyteSpec({
-      connectionSpecification: {
-        type: 'object',
-        properties: {
-          api_key: { type: 'string', airbyte_secret: true },
-          base_url: { type: 'string' },
-          page_size: { type: 'integer' },
-        },
-      },
-    });
-  }
-  async checkConnection(): Promise<[boolean, undefined]> {
-    return [true, undefined];
-  }
-  streams(config: Config): AirbyteStreamBase[] {
-    return [new Items(this.logger, config)];
-  }
-}
-
-const logger = new AirbyteSourceLogger();
-new AirbyteSourceRunner(logger, new ExampleSource(logger)).mainCommand().parse();
+runPeerSource<Config>(
+  'example',
+  { api_key: { type: 'string', airbyte_secret: true }, base_url: { type: 'string' }, page_size: { type: 'integer' } },
+  (logger, config) => new Items(logger, config),
+);

@@ -5,16 +5,8 @@
 // and state are left out, so the peer does less than the connector, never more.
 import { readFileSync } from 'node:fs';
 import axios from 'axios';
-import {
-  AirbyteSourceBase,
-  AirbyteSourceLogger,
-  AirbyteSourceRunner,
-  AirbyteSpec,
-  AirbyteStreamBase,
-  type AirbyteConfig,
-  type AirbyteLogger,
-  type SyncMode,
-} from 'faros-airbyte-cdk';
+import type { AirbyteConfig, SyncMode } from 'faros-airbyte-cdk';
+import { PeerStream, runPeerSource } from './faros-peer.js';
 import { rawMap } from '../raw-maps.js';
 
 interface Config extends AirbyteConfig {
@@ -33,13 +25,7 @@ interface Req {
 }
 type Row = Record<string, unknown>;
 
-class Replayed extends AirbyteStreamBase {
-  constructor(
-    logger: AirbyteLogger,
-    private readonly config: Config,
-  ) {
-    super(logger);
-  }
+class Replayed extends PeerStream<Config> {
   override get name(): string {
     return this.config.stream;
   }
@@ -69,31 +55,9 @@ class Replayed extends AirbyteStreamBase {
   }
 }
 
-class ReplaySource extends AirbyteSourceBase<Config> {
-  get type(): string {
-    return 'replay';
-  }
-  async spec(): Promise<AirbyteSpec> {
-    return new AirbyteSpec({
-      connectionSpecification: {
-        type: 'object',
-        properties: {
-          requests: { type: 'string' },
-          stream: { type: 'string' },
-          map: { type: 'string' },
-          root: { type: 'string' },
-          key: { type: 'string' },
-        },
-      },
-    });
-  }
-  async checkConnection(): Promise<[boolean, undefined]> {
-    return [true, undefined];
-  }
-  streams(config: Config): AirbyteStreamBase[] {
-    return [new Replayed(this.logger, config)];
-  }
-}
-
-const logger = new AirbyteSourceLogger();
-new AirbyteSourceRunner(logger, new ReplaySource(logger)).mainCommand().parse();
+const text = { type: 'string' };
+runPeerSource<Config>(
+  'replay',
+  { requests: text, stream: text, map: text, root: text, key: text },
+  (logger, config) => new Replayed(logger, config),
+);
