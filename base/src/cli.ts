@@ -1,6 +1,6 @@
 // Parses argv with yargs into one command. Anything wrong with the invocation becomes a
 // config_error naming the command or flag, never a usage dump on stdout.
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { configError } from './errors.js';
 import type { AirbyteCatalog, ConfiguredAirbyteCatalog } from './protocol.js';
 
@@ -27,12 +27,30 @@ export interface ReadInputs {
 
 const COMMANDS = ['spec', 'check', 'discover', 'read'];
 
+/**
+ * A yargs parser of `argv` for the command `name` that neither prints nor exits: no --version or
+ * --help of its own (the callers answer those), and a usage error becomes a config error.
+ */
+export function cliParser(argv: string[], name: string, usage: string): Argv {
+  return yargs(argv)
+    .scriptName(name)
+    .usage(usage)
+    .version(false)
+    .help(false)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw configError(`${err?.message ?? msg}. Run '${name} --help' for usage.`);
+    });
+}
+
 export async function parseArgs(argv: string[], name: string, version: string): Promise<Command> {
   const first = argv.find((a) => !a.startsWith('-'));
   if (argv.includes('--version') && !first) return { command: 'version' };
-  const parser = yargs(argv)
-    .scriptName(name)
-    .usage(`${name} ${version}: an Airbyte-protocol source\n\nUsage: $0 <command> [options]`)
+  const parser = cliParser(
+    argv,
+    name,
+    `${name} ${version}: an Airbyte-protocol source\n\nUsage: $0 <command> [options]`,
+  )
     .command('spec', 'Print the connector specification')
     .command('check', 'Test the config against the service', (y) =>
       y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }),
@@ -47,13 +65,7 @@ export async function parseArgs(argv: string[], name: string, version: string): 
         .option('state', { type: 'string', describe: 'state JSON file from a previous read' }),
     )
     .command('singer', 'Run as a Singer tap (--discover, --catalog, --state, --about); see singer --help')
-    .strictCommands()
-    .version(false)
-    .help(false)
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw configError(`${err?.message ?? msg}. Run '${name} --help' for usage.`);
-    });
+    .strictCommands();
   if (argv.includes('--help') || argv.includes('-h')) return { command: 'help', text: await parser.getHelp() };
   if (!first) throw configError(`No command given. Use one of: ${COMMANDS.join(', ')}.`);
   if (!COMMANDS.includes(first)) throw configError(`Unknown command '${first}'. Use one of: ${COMMANDS.join(', ')}.`);

@@ -9,6 +9,7 @@ import { pageLoop } from '../src/page-loop.js';
 import { slidingWindow } from '../src/sliding.js';
 import type { Logger } from '../src/log.js';
 import { serveDuringFile } from './helpers/serve.js';
+import { fromZeroByAt } from './helpers/window.js';
 
 const ROWS = Array.from({ length: 7 }, (_, i) => ({ id: i + 1 }));
 let hits = 0;
@@ -120,11 +121,9 @@ describe('slidingWindow guards', () => {
     const out: number[] = [];
     const read = async () => {
       for await (const r of slidingWindow({
-        from: 0,
+        ...fromZeroByAt,
         pageSize: 3,
         maxPages: 5,
-        cursor: (r) => r.at,
-        id: (r) => r.id,
         fetch: async () => rows.slice(0, 3),
       }))
         out.push(r.id);
@@ -141,12 +140,10 @@ describe('slidingWindow guards', () => {
     ];
     const read = async () => {
       for await (const _ of slidingWindow({
-        from: 0,
+        ...fromZeroByAt,
         pageSize: 3,
         maxPages: 5,
         what: 'GET /v1/end_users (sort_key=updated_at)',
-        cursor: (r) => r.at,
-        id: (r) => r.id,
         fetch: async (_f, page) => (page === 1 ? rows : []),
       }))
         void _;
@@ -164,11 +161,9 @@ describe('slidingWindow guards', () => {
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const out: number[] = [];
     for await (const r of slidingWindow({
-      from: 0,
+      ...fromZeroByAt,
       pageSize: 5,
       maxPages: 2,
-      cursor: (r) => r.at,
-      id: (r) => r.id,
       fetch: async (from, page) => {
         const inRange = rows.filter((r) => r.at >= from);
         const shuffled = inRange

@@ -13,6 +13,7 @@ import type { Logger } from '../src/log.js';
 import { validateMessage, compileRecordSchema } from '../src/testing/index.js';
 import { messages } from '../src/protocol.js';
 import { heapTuning } from '../src/heap.js';
+import { fromZeroByAt } from './helpers/window.js';
 
 describe('SecretMasker', () => {
   it('masks the raw, URL-encoded, base64 and JSON-escaped forms', () => {
@@ -329,11 +330,9 @@ describe('slidingWindow', () => {
     let queries = 0;
     const got: number[] = [];
     for await (const r of slidingWindow({
-      from: 0,
+      ...fromZeroByAt,
       pageSize: 10,
       maxPages: 4,
-      cursor: (r) => r.at,
-      id: (r) => r.id,
       fetch: async (from, page) => {
         queries++;
         return rows.filter((r) => r.at >= from).slice((page - 1) * 10, page * 10);

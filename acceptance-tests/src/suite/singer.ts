@@ -23,41 +23,35 @@ export interface SingerOutput {
 const ajv = createAjv();
 type ValidateFunction = ReturnType<typeof ajv.compile>;
 const ISO_UTC = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$';
-const SHAPES: Record<string, ValidateFunction> = {
-  SCHEMA: ajv.compile({
+/** A Singer message of `type` with these fields (all required) and no others. */
+const message = (type: string, properties: Record<string, object>, optional: string[] = []): ValidateFunction =>
+  ajv.compile({
     type: 'object',
-    required: ['type', 'stream', 'schema', 'key_properties'],
+    required: ['type', ...Object.keys(properties).filter((k) => !optional.includes(k))],
     additionalProperties: false,
-    properties: {
-      type: { const: 'SCHEMA' },
+    properties: { type: { const: type }, ...properties },
+  });
+const SHAPES: Record<string, ValidateFunction> = {
+  SCHEMA: message(
+    'SCHEMA',
+    {
       stream: { type: 'string', minLength: 1 },
       schema: { type: 'object', required: ['properties'] },
       key_properties: { type: 'array', items: { type: 'string' } },
       bookmark_properties: { type: 'array', items: { type: 'string' } },
     },
+    ['bookmark_properties'],
+  ),
+  RECORD: message('RECORD', {
+    stream: { type: 'string', minLength: 1 },
+    record: { type: 'object' },
+    time_extracted: { type: 'string', pattern: ISO_UTC },
   }),
-  RECORD: ajv.compile({
-    type: 'object',
-    required: ['type', 'stream', 'record', 'time_extracted'],
-    additionalProperties: false,
-    properties: {
-      type: { const: 'RECORD' },
-      stream: { type: 'string', minLength: 1 },
-      record: { type: 'object' },
-      time_extracted: { type: 'string', pattern: ISO_UTC },
-    },
-  }),
-  STATE: ajv.compile({
-    type: 'object',
-    required: ['type', 'value'],
-    additionalProperties: false,
-    properties: {
-      type: { const: 'STATE' },
-      value: {
-        type: 'object',
-        required: ['bookmarks'],
-        properties: { bookmarks: { type: 'object', additionalProperties: { type: 'object' } } },
-      },
+  STATE: message('STATE', {
+    value: {
+      type: 'object',
+      required: ['bookmarks'],
+      properties: { bookmarks: { type: 'object', additionalProperties: { type: 'object' } } },
     },
   }),
 };

@@ -1,9 +1,8 @@
 // `singer ...` arguments (Singer's synopsis, docs/SPEC.md; Meltano SDK's --about and --format) into
 // the kit's own commands: --discover is discover, a sync is read (with its catalog and state read
 // through the Singer translations), --about is spec (the writer prints it as the about text).
-import yargs from 'yargs';
 import { configError } from '../errors.js';
-import type { Command, ReadInputs } from '../cli.js';
+import { cliParser, type Command, type ReadInputs } from '../cli.js';
 import { ABOUT_FORMATS, type AboutFormat } from './about.js';
 
 export type SingerCommand = Command & { aboutFormat?: AboutFormat };
@@ -19,9 +18,7 @@ export async function parseSingerArgs(
   version: string,
   inputs: (flag: string) => ReadInputs,
 ): Promise<SingerCommand> {
-  const parser = yargs(argv)
-    .scriptName(tap)
-    .usage(`${tap} ${version}: a Singer tap\n\n${USAGE}`)
+  const parser = cliParser(argv, tap, `${tap} ${version}: a Singer tap\n\n${USAGE}`)
     .option('config', { type: 'string', describe: 'config JSON file' })
     .option('discover', { type: 'boolean', describe: 'print the Singer catalog' })
     .option('catalog', { type: 'string', describe: 'Singer catalog JSON file (streams and properties selected)' })
@@ -29,13 +26,7 @@ export async function parseSingerArgs(
     .option('state', { type: 'string', describe: 'state JSON file: the value of the last STATE message' })
     .option('about', { type: 'boolean', describe: 'describe the tap (capabilities, settings)' })
     .option('format', { type: 'string', choices: ABOUT_FORMATS, describe: 'format of --about' })
-    .strict()
-    .version(false)
-    .help(false)
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw configError(`${err?.message ?? msg}. Run '${tap} --help' for usage.`);
-    });
+    .strict();
   if (argv.includes('--help') || argv.includes('-h')) return { command: 'help', text: await parser.getHelp() };
   if (argv.includes('--version')) return { command: 'version' };
   const args = (await parser.parseAsync()) as {

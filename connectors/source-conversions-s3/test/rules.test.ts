@@ -17,21 +17,22 @@ const collect = async (it: AsyncIterable<unknown[]>) => {
 };
 
 describe('delivery rules', () => {
-  it('reads the day from the file name, or nothing', () => {
-    expect(dateOfKey('exports/conversion-export-2020-09-22.csv')).toBe('2020-09-22');
-    expect(dateOfKey('x/conv_2020_09_22.json.gz')).toBe('2020-09-22');
-    expect(dateOfKey('x/conv-20200922.csv')).toBe('2020-09-22');
-    expect(dateOfKey('x/README.txt')).toBeUndefined();
-    expect(dateOfKey('x/conv-2020-02-30.csv')).toBeUndefined();
-  });
-  it('finds the date anywhere in the name, past digit runs that are not dates', () => {
-    expect(dateOfKey('x/export_1600771200_2020-09-22.csv')).toBe('2020-09-22');
-    expect(dateOfKey('x/acct-123456789-2020-09-22.csv')).toBe('2020-09-22');
-    expect(dateOfKey('x/acct-123456789-20200922.csv')).toBe('2020-09-22');
+  // the day from the file name, or nothing; the date anywhere in the name, past digit runs that are not dates
+  it.each([
+    ['exports/conversion-export-2020-09-22.csv', '2020-09-22'],
+    ['x/conv_2020_09_22.json.gz', '2020-09-22'],
+    ['x/conv-20200922.csv', '2020-09-22'],
+    ['x/README.txt', undefined],
+    ['x/conv-2020-02-30.csv', undefined],
+    ['x/export_1600771200_2020-09-22.csv', '2020-09-22'],
+    ['x/acct-123456789-2020-09-22.csv', '2020-09-22'],
+    ['x/acct-123456789-20200922.csv', '2020-09-22'],
     // the separated form first, wherever it stands
-    expect(dateOfKey('x/run-20200101-for-2020-09-22.csv')).toBe('2020-09-22');
-    expect(dateOfKey('x/conv-2020-09_22.csv')).toBeUndefined();
-    expect(dateOfKey('x/id-120200922.csv')).toBeUndefined();
+    ['x/run-20200101-for-2020-09-22.csv', '2020-09-22'],
+    ['x/conv-2020-09_22.csv', undefined],
+    ['x/id-120200922.csv', undefined],
+  ])('reads the day of %s from its name: %s', (key, day) => {
+    expect(dateOfKey(key)).toBe(day);
   });
   it('of two files for one day reads the later by last-modified, and on a tie the key last in S3 (binary) order, whatever the listing order', () => {
     const log = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,10 +1,14 @@
 // Daasity's mapping, with sync keys recomputed by hand: each expected hash below was computed
 // outside this code with `echo -n '<concatenation>' | md5sum`.
 import { describe, expect, it } from 'vitest';
+import type { JsonObject } from '@conkit/base';
 import { emailEvent, list, memberList, profile, unsubscribe } from '../src/mapping.js';
 
 const config = { api_key: 'k', base_url: 'x', source_id: 'ometria-main', account_id: 'acct-42' };
 const at = '2024-05-01T00:00:00.000Z';
+/** An email event to customer0@example.com at 2024-03-01 08:00:00, with these fields. */
+const sentTo0 = (fields: JsonObject) =>
+  emailEvent({ to_address: 'customer0@example.com', dt_occurred: '2024-03-01 08:00:00', ...fields }, config, at);
 
 describe('sync keys', () => {
   it('profiles and lists: md5(source_id + id)', () => {
@@ -52,34 +56,12 @@ describe('sync keys', () => {
     expect(m).toMatchObject({ list_id: '101', event: 'list_enter', __sync_key: m.member_list_id });
   });
   it('email_events: md5(source_id + to_address + event_type + dt_occurred)', () => {
-    const e = emailEvent(
-      {
-        to_address: 'customer0@example.com',
-        event_type: 'send',
-        dt_occurred: '2024-03-01 08:00:00',
-        uuid: 'send-9000',
-        reason: 'x',
-      },
-      config,
-      at,
-    );
+    const e = sentTo0({ event_type: 'send', uuid: 'send-9000', reason: 'x' });
     expect(e.__sync_key).toBe('cfc2d3e5ae93ab57393ac205cdfa7658');
     expect(e).toMatchObject({ send_id: 'send-9000', bounce_reason: 'x', event_at: '2024-03-01T08:00:00.000Z' });
   });
   it('email_events: an empty export cell is null, not an empty string (CSV has no null)', () => {
-    const e = emailEvent(
-      {
-        to_address: 'customer0@example.com',
-        event_type: 'open',
-        dt_occurred: '2024-03-01 08:00:00',
-        bounce_class: '',
-        reason: '',
-        target_url: '',
-        geo_region: 'Region',
-      },
-      config,
-      at,
-    );
+    const e = sentTo0({ event_type: 'open', bounce_class: '', reason: '', target_url: '', geo_region: 'Region' });
     expect(e).toMatchObject({ bounce_class: null, bounce_reason: null, target_url: null, geo_region: 'Region' });
   });
 });
