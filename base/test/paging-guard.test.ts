@@ -9,7 +9,7 @@ import { pageLoop } from '../src/page-loop.js';
 import { slidingWindow } from '../src/sliding.js';
 import type { Logger } from '../src/log.js';
 import { serveDuringFile } from './helpers/serve.js';
-import { fromZeroByAt } from './helpers/window.js';
+import { fromZeroByAt, pageFrom } from './helpers/window.js';
 
 const ROWS = Array.from({ length: 7 }, (_, i) => ({ id: i + 1 }));
 let hits = 0;
@@ -164,14 +164,13 @@ describe('slidingWindow guards', () => {
       ...fromZeroByAt,
       pageSize: 5,
       maxPages: 2,
-      fetch: async (from, page) => {
-        const inRange = rows.filter((r) => r.at >= from);
-        const shuffled = inRange
-          .map((r) => ({ r, k: r.at + rand() }))
-          .sort((a, b) => a.k - b.k)
-          .map((x) => x.r);
-        return shuffled.slice((page - 1) * 5, page * 5);
-      },
+      fetch: async (from, page) =>
+        pageFrom(rows, from, page, 5, (inRange) =>
+          inRange
+            .map((r) => ({ r, k: r.at + rand() }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.r),
+        ),
     }))
       out.push(r.id);
     expect(new Set(out).size).toBe(out.length);

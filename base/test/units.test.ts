@@ -13,7 +13,7 @@ import type { Logger } from '../src/log.js';
 import { validateMessage, compileRecordSchema } from '../src/testing/index.js';
 import { messages } from '../src/protocol.js';
 import { heapTuning } from '../src/heap.js';
-import { fromZeroByAt } from './helpers/window.js';
+import { fromZeroByAt, pageFrom } from './helpers/window.js';
 
 describe('SecretMasker', () => {
   it('masks the raw, URL-encoded, base64 and JSON-escaped forms', () => {
@@ -335,7 +335,7 @@ describe('slidingWindow', () => {
       maxPages: 4,
       fetch: async (from, page) => {
         queries++;
-        return rows.filter((r) => r.at >= from).slice((page - 1) * 10, page * 10);
+        return pageFrom(rows, from, page, 10);
       },
     }))
       got.push(r.id);

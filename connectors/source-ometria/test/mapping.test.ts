@@ -83,23 +83,14 @@ describe('columns', () => {
     expect(profile({ id: 'p2' }, config, at, at).email).toBeNull();
   });
   it('maps profiles as Daasity names them', () => {
-    const p = profile(
-      {
-        id: 'p1',
-        name: 'A B',
-        firstname: 'A',
-        lastname: 'B',
-        properties: { zip: 'Z1', city: 'C', address1: 'L1', address2: 'L2', province: 'P', shopify_tags: 't' },
-        dates: {
-          account_created: '2023-01-26T09:00:00+00:00',
-          marketing_optin: null,
-          marketing_optout: '2024-02-29T09:00:00+00:00',
-        },
-      },
-      config,
-      '2024-01-01T00:00:00.000Z',
-      at,
-    );
+    const names = { id: 'p1', name: 'A B', firstname: 'A', lastname: 'B' };
+    const properties = { zip: 'Z1', city: 'C', address1: 'L1', address2: 'L2', province: 'P', shopify_tags: 't' };
+    const dates = {
+      account_created: '2023-01-26T09:00:00+00:00',
+      marketing_optin: null,
+      marketing_optout: '2024-02-29T09:00:00+00:00',
+    };
+    const p = profile({ ...names, properties, dates }, config, '2024-01-01T00:00:00.000Z', at);
     expect(p).toMatchObject({
       profile_id: 'p1',
       customer_name: 'A B',
