@@ -312,7 +312,7 @@ describe('kit S3: resumed reads', () => {
     const { want, s } = await behindProxy('big.csv', 5000, cutFirst('drop'));
     const [obj] = await list(s);
     expect(await text(openObject(conn!, s, obj, { log }))).toBe(want);
-    const gets = proxy.seen.filter((r) => r.path.endsWith('big.csv'));
+    const gets = proxy!.seen.filter((r) => r.path.endsWith('big.csv'));
     expect(gets.map((g) => [g.headers['if-match'], g.headers.range?.replace(/\d+/, 'N')])).toEqual([
       [obj.etag, undefined],
       [obj.etag, 'bytes=N-'],
