@@ -10,8 +10,8 @@ const reason = (row: Record<string, unknown>) => {
   return v.ok ? 'ok' : `${v.field}: ${v.reason}`;
 };
 // readers hand out batches; the tests look at the rows
-const collect = async (it: AsyncIterable<unknown[]>) => {
-  const out: unknown[] = [];
+const collect = async <T>(it: AsyncIterable<T[]>): Promise<T[]> => {
+  const out: T[] = [];
   for await (const batch of it) out.push(...batch);
   return out;
 };
@@ -111,7 +111,9 @@ describe('readers', () => {
       { url: 'https://a.example.com/', date: '2020-09-22' },
       { url: 'https://b.example.com/', date: '2020-09-22' },
     ];
-    expect((await collect(jsonRows(Readable.from([JSON.stringify(want)])))).map((r) => r.row)).toEqual(want);
+    expect(
+      (await collect(jsonRows(Readable.from([JSON.stringify(want)])))).map((r) => ('row' in r ? r.row : r.error)),
+    ).toEqual(want);
     expect(await collect(jsonRows(Readable.from([want.map((w) => JSON.stringify(w)).join('\n')])))).toEqual([
       { line: 1, row: want[0] },
       { line: 2, row: want[1] },
@@ -130,7 +132,7 @@ describe('readers', () => {
     const text =
       'https://a.example.com/1,2020-09-22\n\n"https://a.example.com/2",2020-09-22,"two\nlines"\nhttps://a.example.com/3,2020-09-22\n';
     const rows = await collect(csvRows(Readable.from([text]), ['url', 'date', 'channel']));
-    expect(rows.map((r) => [r.line, r.row.url])).toEqual([
+    expect(rows.map((r) => [r.line, 'row' in r ? r.row.url : r.error])).toEqual([
       [1, 'https://a.example.com/1'],
       [3, 'https://a.example.com/2'],
       [5, 'https://a.example.com/3'],
