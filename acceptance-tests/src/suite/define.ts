@@ -318,7 +318,7 @@ export function defineAcceptance(cfg: AcceptanceConfig): void {
           }
           const out = join(work, failing ? 'sync-failing' : 'sync-clean');
           const r = await runConnector(sync, [name, '--config', configFile, '--dest', 'jsonl', '--out', out], {
-            env: { CONKIT_RETRY_BASE_MS: '20' },
+            env: { CONKIT_RETRY_BASE_MS: '20', CONKIT_PACING: 'off' },
             timeoutMs: 300_000,
           });
           env.replay.clearFaults();
