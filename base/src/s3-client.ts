@@ -52,6 +52,21 @@ export function createS3Client(s: S3Settings): S3Connection {
   };
 }
 
+/**
+ * Runs `fn` with a client for one bucket's settings, closed in `finally`; an SDK error becomes the
+ * kit's S3 error for `what` (naming the bucket, the fix and the config field), as for streams.
+ */
+export async function withS3<T>(s: S3Settings, what: string, fn: (conn: S3Connection) => Promise<T>): Promise<T> {
+  const conn = createS3Client(s);
+  try {
+    return await fn(conn);
+  } catch (e) {
+    throw s3Error(e, s, what);
+  } finally {
+    conn.destroy();
+  }
+}
+
 /** S3's throttling answer: the SDK retries it; the kit also holds back the run's other requests. */
 const THROTTLE_PAUSE_MS = 500;
 const isThrottle = (e: unknown): boolean => {

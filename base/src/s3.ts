@@ -21,6 +21,7 @@ export {
   S3_MAX_ATTEMPTS,
   createS3Client,
   listObjects,
+  withS3,
   type S3Connection,
   type S3Object,
   type S3Settings,

@@ -1,5 +1,5 @@
 import { ConnectorError, configError, defineSource } from '@conkit/base';
-import { createS3Client, listObjects, s3Error } from '@conkit/base/s3';
+import { listObjects, withS3 } from '@conkit/base/s3';
 import spec from './spec.json' with { type: 'json' };
 import type { Config } from './config.js';
 import { httpOptions } from './client.js';
@@ -23,15 +23,11 @@ export default defineSource<Config>({
         throw configError(`Bad API key: Ometria rejected 'api_key' (${e.message})`);
       throw e;
     }
-    if (!config.export) return;
-    const s3 = createS3Client(config.export);
-    try {
-      for await (const _ of listObjects(s3, config.export)) break;
-    } catch (e) {
-      throw s3Error(e, config.export, 'list the export bucket');
-    } finally {
-      s3.destroy();
-    }
+    const exported = config.export;
+    if (exported)
+      await withS3(exported, 'list the export bucket', async (s3) => {
+        for await (const _ of listObjects(s3, exported)) break;
+      });
   },
   streams: [profiles, lists, memberLists, unsubscribes, emailEvents],
 });
