@@ -18,7 +18,8 @@
 //   e.g. BENCH_ONLY=example BENCH_SIZES=20000,50000 BENCH_REPEAT=1 node dist/bench.js
 import os from 'node:os';
 import { benchExample } from './cases/example.js';
-import { conversions, listrakSends, ometriaEmailEvents, ometriaProfiles, wootric } from './cases/connectors.js';
+import { listrakSends, ometriaProfiles, wootric } from './cases/connectors.js';
+import { conversions, ometriaEmailEvents } from './cases/s3-files.js';
 import { printTable, fmtInt, type Row } from './table.js';
 import { REPEAT } from './measure.js';
 import { targets } from './check.js';

@@ -1,12 +1,12 @@
 // The four connectors, each reading a large generated source through the same local servers the
 // tests use, beside the raw pipeline of the same requests or the same object, in the same run.
+// The HTTP and SOAP cases are here; the S3 file cases are in s3-files.ts.
 import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   startReplayServer,
-  startS3Server,
   loadExchanges,
   soapCall,
   type LiveRequest,
@@ -19,7 +19,6 @@ import { runErrors } from '../check.js';
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const main = (c: string): string => join(root, 'connectors', c, 'dist', 'main.js');
 const rawHttp = fileURLToPath(new URL('../bundles/raw-http.js', import.meta.url));
-const rawS3 = fileURLToPath(new URL('../bundles/raw-s3-csv.js', import.meta.url));
 const farosReplay = fileURLToPath(new URL('./faros-replay.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'bench-'));
 chmodSync(work, 0o755);
@@ -42,17 +41,17 @@ export const catalog = (...streams: string[]) =>
 const ENV = { CONKIT_PACING: 'off' };
 // BENCH_KIT_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the connector processes (BENCH_RAW_FLAGS the raw ones).
 const kitFlags = process.env.BENCH_KIT_FLAGS?.split(' ').filter(Boolean) ?? [];
-const rawFlags = process.env.BENCH_RAW_FLAGS?.split(' ').filter(Boolean) ?? [];
+export const rawFlags = process.env.BENCH_RAW_FLAGS?.split(' ').filter(Boolean) ?? [];
 
 /** One read by the connector, measured. */
-const kitRead = (connector: string, configFile: string, catalogFile: string) =>
+export const kitRead = (connector: string, configFile: string, catalogFile: string) =>
   measure(
     [process.execPath, ...kitFlags, main(connector), 'read', '--config', configFile, '--catalog', catalogFile],
     ENV,
   );
 
 /** The row of a connector's read beside the raw pipeline's (and the raw pipeline's with the same records, if run). */
-function kitRow(
+export function kitRow(
   connector: string,
   stream: string,
   records: number,
@@ -264,77 +263,3 @@ export async function listrakSends(records: number): Promise<Row[]> {
     { emits: (r) => soapCall(r)?.action === 'ReportMessageContactSent' },
   );
 }
-
-async function s3Case(
-  connector: string,
-  stream: string,
-  records: number,
-  bucket: string,
-  key: string,
-  csv: (i: number) => string,
-  header: string | undefined,
-  config: (endpoint: string, id: string, secret: string) => unknown,
-  map?: string,
-): Promise<Row> {
-  const s3 = await startS3Server();
-  const lines = header ? [header] : [];
-  for (let i = 0; i < records; i++) lines.push(csv(i));
-  await s3.put(bucket, key, lines.join('\n') + '\n');
-  lines.length = 0;
-  const { accessKeyId: id, secretAccessKey: secret } = s3.credentials;
-  const [configFile, catalogFile] = [file(config(s3.endpoint, id, secret)), catalog(stream)];
-  const rawRun =
-    (m = 'none') =>
-    () =>
-      measure([
-        process.execPath,
-        ...rawFlags,
-        rawS3,
-        s3.endpoint,
-        id,
-        secret,
-        bucket,
-        key,
-        stream,
-        header ? 'header' : 'none',
-        m,
-        root,
-      ]);
-  const [kit, raw, same] = await interleave([
-    () => kitRead(connector, configFile, catalogFile),
-    rawRun(),
-    ...(map ? [rawRun(map)] : []),
-  ]);
-  await s3.close();
-  return kitRow(connector, stream, records, [kit, raw, same], `one ${header ? 'CSV export' : 'CSV'} object`);
-}
-
-export const conversions = (records: number): Promise<Row> =>
-  s3Case(
-    'source-conversions-s3',
-    'conversions',
-    records,
-    'conv',
-    'conversion-export-2020-09-22.csv',
-    (i) => `https://www.example.com/p/${i},2020-09-22,organic,${i % 7},${i % 100}.5`,
-    undefined,
-    (endpoint, id, secret) => ({ bucket: 'conv', endpoint, aws_access_key_id: id, aws_secret_access_key: secret }),
-  );
-
-export const ometriaEmailEvents = (records: number): Promise<Row> =>
-  s3Case(
-    'source-ometria',
-    'email_events',
-    records,
-    'export',
-    'email_events/2024-03-01.csv',
-    (i) =>
-      `ev-${i},send-${i % 50},u${i % 9999}@example.com,open,2024-03-01 08:${String(i % 60).padStart(2, '0')}:00,,,mobile,GB,London,Europe/London,,Spring,mass`,
-    'event_id,uuid,to_address,event_type,dt_occurred,bounce_class,reason,device_type,geo_country,geo_region,geo_timezone,target_url,campaign_title,campaign_type',
-    (endpoint, id, secret) => ({
-      api_key: 'bench-key-2',
-      base_url: 'http://127.0.0.1:9',
-      export: { bucket: 'export', endpoint, aws_access_key_id: id, aws_secret_access_key: secret },
-    }),
-    'ometria-email-events',
-  );
