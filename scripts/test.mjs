@@ -21,6 +21,7 @@ const passes = [
     tz: 'UTC',
     args: [
       'base/test/units.test.ts',
+      'base/test/units-state.test.ts',
       'base/test/example.test.ts',
       'base/test/coerce.test.ts',
       'connectors/source-wootric/',
