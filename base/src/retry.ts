@@ -163,13 +163,14 @@ export async function retrying<T>(attempt: (n: number) => Promise<Outcome<T>>, p
   let waited = 0;
   for (let n = 1; ; n++) {
     // each attempt takes one of the run's request slots; the waits between attempts hold none
-    const o = await inSlot(async () => {
+    const [o, delay] = await inSlot(async () => {
       const outcome = await attempt(n);
-      // a 429, or any wait the server names, holds back every request of the run (pool.ts), set
-      // before this slot is handed on, so no request waiting for it slips out first
-      if ('retry' in outcome && (outcome.throttled || outcome.waitMs !== undefined))
-        currentPool()?.pause(outcome.waitMs ?? backoffMs(n, p.baseMs, p.maxMs));
-      return outcome;
+      if (!('retry' in outcome)) return [outcome, 0] as const;
+      const wait = outcome.waitMs ?? backoffMs(n, p.baseMs, outcome.unreachable ? Math.min(1000, p.maxMs) : p.maxMs);
+      // a 429, or any wait the server names, holds back every request of the run (pool.ts) for the
+      // wait this attempt takes, set before this slot is handed on, so no request slips out first
+      if (outcome.throttled || outcome.waitMs !== undefined) currentPool()?.pause(wait);
+      return [outcome, wait] as const;
     });
     if ('done' in o) return o.done;
     if (o.free) {
@@ -186,7 +187,6 @@ export async function retrying<T>(attempt: (n: number) => Promise<Outcome<T>>, p
         )
       );
     }
-    const delay = o.waitMs ?? backoffMs(n, p.baseMs, o.unreachable ? Math.min(1000, p.maxMs) : p.maxMs);
     if (p.maxWaitMs !== undefined && waited + delay > p.maxWaitMs) {
       throw transientError(
         `${o.retry}; stopped retrying after waiting ${Math.round(waited / 1000)} s in total (limit ${Math.round(p.maxWaitMs / 1000)} s). Run the sync again later.`,
