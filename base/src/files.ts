@@ -62,7 +62,8 @@ export function byLastModified<C>(): FileLedger<S3Object, C> {
       const s = parse(raw);
       s.later[file.key] = lm(file);
       // every file up to the oldest one still open is through: those move into the watermark
-      const oldest = open.length ? lm(open.reduce((a, b) => (byTime(a, b) <= 0 ? a : b))) : undefined;
+      // open keeps unread()'s order, oldest first
+      const oldest = open.length ? lm(open[0]) : undefined;
       const through = Object.entries(s.later)
         .filter(([, at]) => !oldest || at <= oldest)
         .sort(([ka, a], [kb, b]) => byKey(a, b) || byKey(ka, kb));

@@ -93,12 +93,14 @@ export async function* readByParts<T>(o: ReadByParts<T>): AsyncGenerator<JsonObj
   const todo = listed.filter(
     ({ key }) => !(after && comparePartKeys(key, after) <= 0) && !finished.has(JSON.stringify(key)),
   );
+  let passed = 0; // listed parts the watermark has walked past
   const progress = (part: { key: PartKey }, open: readonly { key: PartKey }[]): JsonObject => {
     finished.set(JSON.stringify(part.key), part.key);
     const first = open[0]?.key;
-    // every listed part before the first unfinished one is done: the watermark moves up to it
-    for (const { key } of listed) {
-      if (first && comparePartKeys(key, first) >= 0) break;
+    // every listed part before the first unfinished one is done: the watermark moves up to it (the
+    // first unfinished part only moves forward, so the walk goes on from where it stopped last time)
+    while (passed < listed.length && (!first || comparePartKeys(listed[passed].key, first) < 0)) {
+      const { key } = listed[passed++];
       if (!after || comparePartKeys(key, after) > 0) after = key;
     }
     const done = [...finished.values()].filter((k) => !after || comparePartKeys(k, after) > 0);
