@@ -2,9 +2,12 @@
 // keeps one bookmark per part, `{ [field]: { <part>: <newest cursor> } }`. Parts are read
 // concurrently (partitions.ts); a part's bookmark moves only once its last record is out, so a read
 // that stops half way resumes each part where it was. The state grows with the parts, not the history.
+// A record below its part's bookmark is dropped: a service that ignores the `since` it was sent
+// repeats nothing.
 import type { JsonObject, JsonSchema } from './protocol.js';
 import type { Checkpoint } from './stream.js';
 import { readPartitions } from './partitions.js';
+import { toIsoUtc } from './time.js';
 
 export interface BookmarkedParts {
   /** The stream's previous state, or undefined. */
@@ -13,10 +16,12 @@ export interface BookmarkedParts {
   field: string;
   /** Every part's id, in the order they are started. */
   parts: readonly string[];
-  /** The records' cursor field (an ISO timestamp): a part's bookmark is the newest seen. */
+  /** The records' cursor field (ISO UTC, as toIsoUtc writes it): a part's bookmark is the newest seen. */
   cursor: string;
-  /** One part's pages from its bookmark on (undefined: none yet, read from the start). */
-  read: (part: string, bookmark: string | undefined) => AsyncIterable<JsonObject[]>;
+  /** Where a part with no bookmark starts (ISO UTC, e.g. the context's historyStart). */
+  start: string;
+  /** One part's pages from `from` on: its bookmark as ISO UTC, else `start`. */
+  read: (part: string, from: string) => AsyncIterable<JsonObject[]>;
   concurrency: number;
 }
 
@@ -33,12 +38,14 @@ export function readBookmarkedParts(o: BookmarkedParts): AsyncGenerator<JsonObje
   return readPartitions({
     parts: o.parts,
     read: async function* (part) {
-      for await (const page of o.read(part, marks.get(part))) {
-        for (const r of page) {
+      const from = toIsoUtc(marks.get(part)) ?? o.start;
+      for await (const page of o.read(part, from)) {
+        const kept = page.filter((r) => !(typeof r[o.cursor] === 'string' && (r[o.cursor] as string) < from));
+        for (const r of kept) {
           const at = r[o.cursor];
           if (typeof at === 'string' && at > (newest.get(part) ?? marks.get(part) ?? '')) newest.set(part, at);
         }
-        yield page;
+        yield kept;
       }
     },
     done: (part) => {

@@ -55,6 +55,7 @@ export { dateWindows, type DateWindow } from './windows.js';
 export { slidingWindow, slidingWindowPages, type SlidingWindowOptions } from './sliding.js';
 export { streamJsonArray } from './json-array.js';
 export { readBatches } from './batches.js';
+export { columnsOf } from './columns.js';
 
 // paging, HTTP, auth
 export {

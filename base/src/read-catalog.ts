@@ -70,6 +70,8 @@ export async function readCatalog<C>({ source, config, catalog, states, http, so
       secrets: masker,
       startedAt,
       historyStart,
+      since: (saved) =>
+        (typeof saved === 'string' || typeof saved === 'number' ? toIsoUtc(saved) : null) ?? historyStart,
       maxConcurrency,
       cursor: {
         start: (fallback) =>

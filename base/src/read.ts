@@ -5,7 +5,8 @@ import { messages } from './protocol.js';
 import type { OutputWriter } from './output.js';
 import type { AnyStreamDef, StreamContext } from './stream.js';
 import { Checkpoint } from './stream.js';
-import { MaxCursor, cursorOf, type CursorValue } from './cursor.js';
+import { MaxCursor, cursorOf } from './cursor.js';
+import { clientFilter } from './client-filter.js';
 import { failureTypeOf, messageOf, stackOf } from './errors.js';
 import type { Logger } from './log.js';
 import { recordJson } from './record-json.js';
@@ -34,11 +35,9 @@ export async function readStream<C>(
   const every = def.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   const field = configured.cursor_field?.[0] ?? def.cursorField;
   const prev = incremental ? ctx.state : undefined;
-  const initial = field && prev ? (prev[field] as CursorValue | undefined) : undefined;
-  const max = new MaxCursor(
-    typeof initial === 'string' || typeof initial === 'number' ? initial : undefined,
-    ctx.startedAt,
-  );
+  const saved = field && prev ? prev[field] : undefined;
+  const initial = typeof saved === 'string' || typeof saved === 'number' ? saved : undefined;
+  const max = new MaxCursor(initial, ctx.startedAt);
   let base: JsonObject = prev ?? {};
   let sinceState = 0;
   let total = 0;
@@ -66,6 +65,7 @@ export async function readStream<C>(
   try {
     const slices = def.slices ? def.slices(ctx) : [undefined];
     for await (const slice of slices) {
+      const keep = def.clientSideIncremental && !manual && field ? clientFilter(field, initial, slice) : undefined;
       for await (const item of def.read(ctx, slice)) {
         if (item instanceof Checkpoint) {
           base = item.state;
@@ -78,6 +78,7 @@ export async function readStream<C>(
         }
         // a page of records goes out in one synchronous loop: no promise per record
         for (const record of Array.isArray(item) ? item : [item]) {
+          if (keep && !keep(record)) continue;
           const now = Date.now();
           if (now !== tailMs) [tailMs, recordTail] = [now, `,"emitted_at":${now}}}`];
           const pending = out.writeLine(recordHead + toJson(record) + recordTail);

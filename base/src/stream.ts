@@ -34,6 +34,8 @@ export interface StreamContext<C> {
    * else a year before this run (every source's documented default).
    */
   readonly historyStart: string;
+  /** A time this stream saved (its own bookmark, or `cursor.start`'s value) as ISO UTC, else historyStart. */
+  since(saved: unknown): string;
   /**
    * How many partitions a stream reads at once: the config's `max_concurrency` (default 8). Every
    * request also takes one of the run's slots of the same number, across all streams (pool.ts).
@@ -64,6 +66,12 @@ export interface StreamDef<C, S = undefined> {
    * config_error naming the field. Cursor-mode streams get theirs from the cursor field's schema.
    */
   stateSchema?: JsonSchema;
+  /**
+   * The API has no filter on the cursor (Airbyte's `is_client_side_incremental`): the kit drops
+   * records below the incoming cursor (incremental reads) and, when a slice is a DateWindow, those
+   * outside [start, end). Cursor-mode streams only (client-filter.ts).
+   */
+  clientSideIncremental?: boolean;
   /** Records arrive in cursor order, so a checkpoint in the middle of a slice is safe. */
   sorted?: boolean;
   /** Checkpoint at least every N records (default 10,000) when that is safe. */

@@ -96,8 +96,8 @@ describe('readPartitions', () => {
 describe('readBookmarkedParts', () => {
   const at = (min: number) => new Date(Date.UTC(2024, 0, 1, 0, min)).toISOString();
   // each part has changes at minutes 1..n; a part read from a bookmark gets only the later ones
-  const changes = (part: string, n: number, bookmark?: string) =>
-    Array.from({ length: n }, (_, i) => ({ part, at: at(i + 1) })).filter((r) => !bookmark || r.at > bookmark);
+  const changes = (part: string, n: number, from?: string) =>
+    Array.from({ length: n }, (_, i) => ({ part, at: at(i + 1) })).filter((r) => !from || r.at > from);
 
   it("moves each part's bookmark to its newest record only once the part is through, and resumes each from there", async () => {
     const sizes: Record<string, number> = { a: 3, b: 5, c: 1, d: 0 };
@@ -109,9 +109,10 @@ describe('readBookmarkedParts', () => {
         field: 'lists',
         parts: Object.keys(sizes),
         cursor: 'at',
+        start: at(0),
         concurrency: 3,
-        read: async function* (part, bookmark) {
-          const rows = changes(part, sizes[part], bookmark);
+        read: async function* (part, from) {
+          const rows = changes(part, sizes[part], from);
           for (let i = 0; i < rows.length; i += 2) {
             await tick(1 + (part.charCodeAt(0) % 3) * 3);
             if (part === failing && i > 0) throw new Error('the service failed');
@@ -143,6 +144,28 @@ describe('readBookmarkedParts', () => {
     const all = Object.entries(sizes).flatMap(([p, n]) => changes(p, n).map((r) => `${p}@${r.at}`));
     expect(new Set([...seen, ...again])).toEqual(new Set(all));
     expect(final).toEqual({ lists: { a: at(4), b: at(5), c: at(1) } }); // d has no change: no bookmark
+  });
+
+  it('a part reads from its bookmark (as ISO UTC), else from start; a service that ignores it repeats nothing older', async () => {
+    const asked: Record<string, string> = {};
+    const got: string[] = [];
+    const saved = { lists: { a: '2024-01-01T00:02:00Z' } }; // a bookmark written without milliseconds
+    for await (const item of readBookmarkedParts({
+      saved,
+      field: 'lists',
+      parts: ['a', 'b'],
+      cursor: 'at',
+      start: at(3),
+      concurrency: 2,
+      read: async function* (part, from) {
+        asked[part] = from;
+        yield changes(part, 4); // every change, whatever was asked
+      },
+    }))
+      if (!(item instanceof Checkpoint)) for (const r of item) got.push(`${String(r.part)}@${String(r.at)}`);
+    expect(asked).toEqual({ a: at(2), b: at(3) });
+    // the record at the bookmark itself is kept: the cursor's own granularity, never a gap
+    expect(got.sort()).toEqual([`a@${at(2)}`, `a@${at(3)}`, `a@${at(4)}`, `b@${at(3)}`, `b@${at(4)}`]);
   });
 });
 

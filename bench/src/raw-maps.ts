@@ -11,8 +11,8 @@ type Row = Record<string, unknown>;
 export type RawMap = (row: Row) => unknown;
 
 interface OmetriaMapping {
-  profile(p: Row, config: Row, updatedAt: string, syncedAt: string): unknown;
-  emailEvent(e: Row, config: Row, syncedAt: string): unknown;
+  profile(p: Row, config: Row, given: Row): unknown;
+  emailEvent(e: Row, config: Row): unknown;
 }
 
 /** `name` is the map named on the raw pipeline's command line; undefined means write rows as read. */
@@ -20,15 +20,14 @@ export async function rawMap(root: string, name: string | undefined): Promise<Ra
   if (!name || name === 'none') return undefined;
   const load = async (): Promise<OmetriaMapping> =>
     (await import(pathToFileURL(join(root, 'connectors/source-ometria/dist/mapping.js')).href)) as OmetriaMapping;
-  const syncedAt = new Date().toISOString();
   switch (name) {
     case 'ometria-profiles': {
       const { profile } = await load();
-      return (p) => profile(p, {}, '2024-01-01T00:00:00.000Z', syncedAt);
+      return (p) => profile(p, {}, { updated_at: '2024-01-01T00:00:00.000Z' });
     }
     case 'ometria-email-events': {
       const { emailEvent } = await load();
-      return (e) => emailEvent(e, {}, syncedAt);
+      return (e) => emailEvent(e, {});
     }
     case 'wootric-dates':
       return (r) => {

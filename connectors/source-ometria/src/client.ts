@@ -1,9 +1,8 @@
 // Ometria's vendor facts (WIRE.md): the API key in X-Ometria-Auth, v2 paths, 4 requests a second
 // per account (a 429 when over; Retry-After is not documented), profiles paged by limit (max 250)
-// and offset. /v2/lists takes `mode` (default `active`) and documents no paging parameter.
-import { offsetPaging, pages, type HttpClient, type HttpOptions, type JsonObject } from '@conkit/base';
+// and offset, its time formats. /v2/lists takes `mode` (default `active`) and documents no paging parameter.
+import { isoFromMs, offsetPaging, pages, type HttpClient, type HttpOptions, type JsonObject } from '@conkit/base';
 import type { Config } from './config.js';
-import { utcSeconds } from './since.js';
 
 export const httpOptions = (config: Config): HttpOptions => ({
   baseURL: config.base_url,
@@ -14,12 +13,15 @@ export const httpOptions = (config: Config): HttpOptions => ({
 
 const PAGE = 250;
 
-/**
- * A GET's pages, by limit and offset. No paging is documented for /v2/lists (nor for
- * /v2/unsubscribes): limit/offset are sent all the same, so an undocumented default page size
- * cannot cut an answer short; if the service ignores them, the kit's page loop sees the repeated
- * page and ends the read with a WARN (WIRE.md "lists paging", "unsubscribes paging").
- */
+/** `YYYY-MM-DDTHH:MM:SS` in UTC, floored to the second: the unsubscribes format. */
+export const utcSeconds = (ms: number): string => isoFromMs(ms).slice(0, 19);
+
+/** The `updateSince` date: the UTC day before the bound's day, so no zone reading of a bare date misses a change. */
+export const dayBefore = (iso: string): string => isoFromMs(Date.parse(iso.slice(0, 10)) - 86_400_000).slice(0, 10);
+
+// A GET's pages by limit and offset, sent also where no paging is documented (lists, unsubscribes,
+// changes) so a default page size cannot cut an answer short; a service that ignores them repeats
+// a page, which the kit's page loop ends with a WARN (WIRE.md "lists paging", "unsubscribes paging").
 export const ometriaPages = (http: HttpClient, path: string, params: Record<string, unknown>) =>
   pages(http, (offset) => ({ path, params: { ...params, limit: PAGE, offset } }), offsetPaging({ limit: PAGE }));
 

@@ -1,4 +1,4 @@
-import { ConnectorError, configError, defineSource } from '@conkit/base';
+import { defineSource } from '@conkit/base';
 import { listObjects, withS3 } from '@conkit/base/s3';
 import spec from './spec.json' with { type: 'json' };
 import type { Config } from './config.js';
@@ -14,15 +14,10 @@ export default defineSource<Config>({
   version: '0.1.0',
   spec,
   http: httpOptions,
-  // one cheap API call (one list), then (when the export is set) one listing of the bucket; each failure named
+  // one cheap API call (one list; a refused key is named by the kit, httpOptions' `credential`), then
+  // (when the export is set) one listing of the bucket
   check: async ({ http, config }) => {
-    try {
-      await http.get('/v2/lists', { params: { mode: 'all', limit: 1, offset: 0 } });
-    } catch (e) {
-      if (e instanceof ConnectorError && e.failureType === 'config_error')
-        throw configError(`Bad API key: Ometria rejected 'api_key' (${e.message})`);
-      throw e;
-    }
+    await http.get('/v2/lists', { params: { mode: 'all', limit: 1, offset: 0 } });
     const exported = config.export;
     if (exported)
       await withS3(exported, 'list the export bucket', async (s3) => {

@@ -18,10 +18,10 @@ describe('source-ometria', () => {
     const status = async (c: Record<string, unknown> = {}) => (await h!.check({ config: c })).status;
     expect(await status()).toEqual({ status: 'SUCCEEDED' });
     expect((await status({ api_key: 'not-the-key-1' })).message).toMatch(
-      /^Bad API key: Ometria rejected 'api_key' .*HTTP 403.*Check the API key/,
+      /^The service rejected the API key \('api_key'\) \(HTTP 403.*\)\. Check the API key \('api_key'\) in the config/,
     );
     expect((await status({ api_key: 'expired-key-2' })).message).toMatch(
-      /^Bad API key: Ometria rejected 'api_key' .*HTTP 401.*Check the API key/,
+      /^The service rejected the API key \('api_key'\) \(HTTP 401.*\)\. Check the API key \('api_key'\) in the config/,
     );
     expect((await status({ export: { ...cfg.export, bucket: 'no-such-bucket' } })).message).toMatch(
       /Bucket 'no-such-bucket' was not found/,

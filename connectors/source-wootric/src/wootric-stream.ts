@@ -31,7 +31,7 @@ export function wootricStream(t: WootricTable): StreamDef<Config> {
     read: async function* (ctx) {
       // the upper bound is the sync's start: records arriving during a long sync wait for the next one
       const until = epochSeconds(ctx.startedAt) + 1;
-      const start = parseTimestamp(ctx.cursor.start(ctx.historyStart)) ?? new Date(ctx.historyStart);
+      const start = new Date(ctx.since(ctx.cursor.start(undefined)));
       const pages = slidingWindowPages<JsonObject>({
         from: epochSeconds(start),
         pageSize: PER_PAGE,

@@ -1,9 +1,8 @@
-import { defineStream, type JsonObject } from '@conkit/base';
+import { defineStream } from '@conkit/base';
 import schema from '../schemas/lists.json' with { type: 'json' };
 import type { Config } from '../config.js';
 import { listPages } from '../client.js';
 import { list } from '../mapping.js';
-import { now } from '../since.js';
 
 // All lists (mode=all), limit/offset sent as a defence (client.ts). The API has no filter and lists
 // no update time; an incremental read keeps those whose stats were refreshed since the bookmark.
@@ -12,12 +11,8 @@ export default defineStream<Config>({
   schema,
   primaryKey: ['__sync_key'],
   cursorField: 'updated_at',
+  clientSideIncremental: true,
   read: async function* (ctx) {
-    const bound = ctx.syncMode === 'incremental' ? ctx.cursor.start(undefined) : undefined;
-    const since = (r: JsonObject) => !(bound && typeof r.updated_at === 'string' && r.updated_at < String(bound));
-    for await (const page of listPages(ctx.http)) {
-      const readAt = now();
-      yield page.map((l) => list(l, ctx.config, readAt)).filter(since);
-    }
+    for await (const page of listPages(ctx.http)) yield page.map((l) => list(l, ctx.config));
   },
 });

@@ -3,10 +3,9 @@ import schema from '../schemas/member_lists.json' with { type: 'json' };
 import type { Config } from '../config.js';
 import { changePages, listIds } from '../client.js';
 import { memberList } from '../mapping.js';
-import { now, sinceOf } from '../since.js';
 
 // list_enter/list_exit per list (archived lists too), lists read concurrently, a bookmark per list (the kit's
-// readBookmarkedParts). The undocumented `since` is sent and applied here; limit/offset go through the page loop.
+// readBookmarkedParts, which also drops what the undocumented `since` let through); limit/offset go through the page loop.
 export default defineStream<Config>({
   name: 'member_lists',
   schema,
@@ -20,14 +19,11 @@ export default defineStream<Config>({
       field: 'lists',
       parts: await listIds(ctx.http),
       cursor: 'event_at',
+      start: ctx.historyStart,
       concurrency: ctx.maxConcurrency,
-      read: async function* (id, bookmark) {
-        const from = sinceOf(ctx, bookmark);
-        for await (const page of changePages(ctx.http, id, from)) {
-          const readAt = now();
-          const recs = page.map((c) => memberList(c, id, ctx.config, readAt));
-          yield recs.filter((r) => !(typeof r.event_at === 'string' && r.event_at < from));
-        }
+      read: async function* (id, from) {
+        for await (const page of changePages(ctx.http, id, from))
+          yield page.map((c) => memberList(c, ctx.config, { list_id: id }));
       },
     });
   },

@@ -1,9 +1,8 @@
 import { checkpoint, defineStream } from '@conkit/base';
 import schema from '../schemas/profiles.json' with { type: 'json' };
 import type { Config } from '../config.js';
-import { ometriaPages } from '../client.js';
+import { dayBefore, ometriaPages } from '../client.js';
 import { profile } from '../mapping.js';
-import { dayBefore, now, sinceOf } from '../since.js';
 
 // Profiles changed since the last run; the next run asks from this run's start, so nothing
 // changed during the read is missed (Daasity's updated_at is that update-since value).
@@ -16,11 +15,9 @@ export default defineStream<Config>({
   stateMode: 'manual',
   stateSchema: { type: 'object', properties: { updated_since: { type: 'string', format: 'date-time' } } },
   read: async function* (ctx) {
-    const since = sinceOf(ctx, ctx.state?.updated_since);
-    for await (const page of ometriaPages(ctx.http, '/v2/profiles', { updateSince: dayBefore(since) })) {
-      const readAt = now();
-      yield page.map((p) => profile(p, ctx.config, since, readAt));
-    }
+    const since = ctx.since(ctx.state?.updated_since);
+    for await (const page of ometriaPages(ctx.http, '/v2/profiles', { updateSince: dayBefore(since) }))
+      yield page.map((p) => profile(p, ctx.config, { updated_at: since }));
     yield checkpoint({ updated_since: ctx.startedAt.toISOString() });
   },
 });

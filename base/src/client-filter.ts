@@ -1,0 +1,32 @@
+// Client-side incremental (Airbyte's `is_client_side_incremental`): for an API that cannot filter by
+// the cursor, the kit keeps only the records a filter would have let through: on an incremental read
+// none below the incoming cursor, and, when the slice is a date window, only those inside
+// [start, end) (a request asked wider at its edges, as bounds of undocumented inclusivity must be,
+// then gives each record once). A record without a cursor value is kept: nothing says it is old.
+import type { JsonObject } from './protocol.js';
+import { compareCursor, cursorOf, type CursorValue } from './cursor.js';
+import { parseTimestamp } from './time.js';
+import type { DateWindow } from './windows.js';
+
+const isDateWindow = (slice: unknown): slice is DateWindow =>
+  typeof slice === 'object' &&
+  slice !== null &&
+  (slice as DateWindow).start instanceof Date &&
+  (slice as DateWindow).end instanceof Date;
+
+/** What a slice's records must pass, or undefined when nothing is to be dropped. */
+export function clientFilter(
+  field: string,
+  floor: CursorValue | undefined,
+  slice: unknown,
+): ((record: JsonObject) => boolean) | undefined {
+  const window = isDateWindow(slice) ? [slice.start.getTime(), slice.end.getTime()] : undefined;
+  if (floor === undefined && !window) return undefined;
+  return (record) => {
+    const at = cursorOf(record, field);
+    if (at === undefined) return true;
+    if (floor !== undefined && compareCursor(at, floor) < 0) return false;
+    const ms = window && parseTimestamp(at)?.getTime();
+    return !window || ms === undefined || (ms >= window[0] && ms < window[1]);
+  };
+}
