@@ -18,34 +18,55 @@ function toNumber(v: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-export function coerceValue(v: unknown, p: Prop): JsonValue {
-  if (v === undefined || v === null || v === '') return null;
-  if (typeof v === 'object' && !(v instanceof Date) && (v as { $attributes?: { nil?: string } }).$attributes?.nil)
-    return null;
+/** An absent value: undefined, null, '', or an element the service marked xsi:nil. */
+const isNil = (v: unknown): boolean =>
+  v === undefined ||
+  v === null ||
+  v === '' ||
+  (typeof v === 'object' && !(v instanceof Date) && !!(v as { $attributes?: { nil?: string } }).$attributes?.nil);
+
+export type Coercer = (v: unknown) => JsonValue;
+
+/** The typing of one property, worked out once: a mapper calls it per row without reading the schema again. */
+function coercerFor(p: Prop): Coercer {
   switch (kind(p)) {
-    case 'integer': {
-      const n = toNumber(v);
-      return n !== null && Number.isInteger(n) ? n : null;
-    }
+    case 'integer':
+      return (v) => {
+        const n = isNil(v) ? null : toNumber(v);
+        return n !== null && Number.isInteger(n) ? n : null;
+      };
     case 'number':
-      return toNumber(v);
+      return (v) => (isNil(v) ? null : toNumber(v));
     case 'boolean':
-      return typeof v === 'boolean' ? v : (XSD_BOOLEAN[String(v).trim().toLowerCase()] ?? null);
-    case 'array': {
+      return (v) =>
+        isNil(v) ? null : typeof v === 'boolean' ? v : (XSD_BOOLEAN[String(v).trim().toLowerCase()] ?? null);
+    case 'array':
       // the wire repeats the element (<GoogleTrackingDomains>a</GoogleTrackingDomains><GoogleTrackingDomains>b</...>):
       // node-soap gives ['a', 'b'] (or 'a'); a wrapped { string: [...] } is read too
-      const inner = typeof v === 'object' && !Array.isArray(v) ? Object.values(v as object)[0] : v;
-      return (Array.isArray(inner) ? inner : [inner])
-        .filter((x) => x !== undefined && x !== null)
-        .map((x) => String(x));
-    }
+      return (v) => {
+        if (isNil(v)) return null;
+        const inner = typeof v === 'object' && !Array.isArray(v) ? Object.values(v as object)[0] : v;
+        return (Array.isArray(inner) ? inner : [inner]).filter((x) => x !== undefined && x !== null).map(String);
+      };
     case 'object':
-      return typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as JsonValue) : null;
+      return (v) => (!isNil(v) && typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as JsonValue) : null);
     default:
-      if (p.format === 'date-time') return toIsoUtc(v instanceof Date ? v.toISOString() : String(v));
-      return String(v);
+      return p.format === 'date-time'
+        ? (v) => (isNil(v) ? null : toIsoUtc(v instanceof Date ? v.toISOString() : String(v)))
+        : (v) => (isNil(v) ? null : String(v));
   }
 }
+
+const coercers = new WeakMap<Prop, Coercer>();
+
+/** The typing of a schema property (cached per property object). */
+export function coercerOf(p: Prop): Coercer {
+  let c = coercers.get(p);
+  if (!c) coercers.set(p, (c = coercerFor(p)));
+  return c;
+}
+
+export const coerceValue = (v: unknown, p: Prop): JsonValue => coercerOf(p)(v);
 
 export function coerce(raw: Record<string, unknown>, schema: JsonSchema): JsonObject {
   const props = (schema.properties ?? {}) as Record<string, Prop>;
