@@ -51,6 +51,17 @@ describe('columnsOf', () => {
     });
   });
 
+  it('any column name or path key is data, never code: quotes, backslashes, newlines, __proto__', () => {
+    const odd = ['a"b', "c'd\\", 'e\nf', '__proto__', '`${x}`', '});throw 1;({'];
+    const mapper = columnsOf({
+      properties: Object.fromEntries(odd.map((n) => [n, { type: ['string', 'null'], 'x-source': `p.${n}` }])),
+    });
+    const out = mapper({ p: Object.fromEntries(odd.map((n) => [n, `v:${n}`])) }, {});
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(odd);
+    for (const n of odd) expect(Object.getOwnPropertyDescriptor(out, n)?.value).toBe(`v:${n}`);
+  });
+
   it('a malformed x-source fails when the mapper is made, naming the property', () => {
     expect(() => columnsOf({ properties: { a: { type: 'string', 'x-source': 3 } } })).toThrow(/'a': x-source/);
   });
