@@ -4,7 +4,7 @@
 // [start, end) (a request asked wider at its edges, as bounds of undocumented inclusivity must be,
 // then gives each record once). A record without a cursor value is kept: nothing says it is old.
 import type { JsonObject } from './protocol.js';
-import { compareCursor, cursorOf, type CursorValue } from './cursor.js';
+import { cursorOf, type CursorValue } from './cursor.js';
 import { parseTimestamp } from './time.js';
 import type { DateWindow } from './windows.js';
 
@@ -14,6 +14,14 @@ const isDateWindow = (slice: unknown): slice is DateWindow =>
   (slice as DateWindow).start instanceof Date &&
   (slice as DateWindow).end instanceof Date;
 
+/** compareCursor(at, floor) < 0, from instants parsed once (floor's once a slice, at's once a record). */
+const isBelow = (at: CursorValue, atMs: number | undefined, floor: CursorValue, floorMs: number | undefined) =>
+  typeof at === 'number' && typeof floor === 'number'
+    ? at < floor
+    : atMs !== undefined && floorMs !== undefined
+      ? atMs < floorMs
+      : String(at) < String(floor);
+
 /** What a slice's records must pass, or undefined when nothing is to be dropped. */
 export function clientFilter(
   field: string,
@@ -22,11 +30,12 @@ export function clientFilter(
 ): ((record: JsonObject) => boolean) | undefined {
   const window = isDateWindow(slice) ? [slice.start.getTime(), slice.end.getTime()] : undefined;
   if (floor === undefined && !window) return undefined;
+  const floorMs = floor === undefined ? undefined : parseTimestamp(floor)?.getTime();
   return (record) => {
     const at = cursorOf(record, field);
     if (at === undefined) return true;
-    if (floor !== undefined && compareCursor(at, floor) < 0) return false;
-    const ms = window && parseTimestamp(at)?.getTime();
+    const ms = parseTimestamp(at)?.getTime();
+    if (floor !== undefined && isBelow(at, ms, floor, floorMs)) return false;
     return !window || ms === undefined || (ms >= window[0] && ms < window[1]);
   };
 }

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { byLastModified, csvParse, csvRows, fileStream, jsonRows, type S3Object } from '@conkit/base/s3';
 import schema from '../schemas/email_events.json' with { type: 'json' };
 import type { Config } from '../config.js';
@@ -19,7 +18,7 @@ export default fileStream<Config, S3Object>({
     /\.(csv|jsonl|ndjson|json)(\.gz)?$/i.test(key),
   files: 'email-event export files (CSV, JSON lines or JSON with "email" in the key below the prefix)',
   ledger: byLastModified(),
-  parse: (body: Readable, file) =>
+  parse: (body, file) =>
     /\.csv(\.gz)?$/i.test(file.key)
       ? csvRows(body, { parser: () => csvParse({ relax_column_count: true }) })
       : jsonRows(body),
